@@ -1,0 +1,23 @@
+"""The command line. Each area registers its commands on ``app`` in its own module."""
+
+from __future__ import annotations
+
+import importlib
+
+from nashra.cli._app import app
+
+# Command modules, in --help order. Each imports ``app`` from ``nashra.cli._app`` and decorates.
+COMMAND_MODULES = [
+    "nashra.cli.core",
+    "nashra.cli.arabic",
+]
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(_name)
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

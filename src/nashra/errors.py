@@ -1,0 +1,145 @@
+"""One exception tree for Nashra, and drops kept apart from errors.
+
+    NashraError                      code            something to fix or to retry
+    ├── ConfigError                  config
+    ├── FetchError                   fetch           the network stage (nashra.fetch)
+    │   ├── BlockedURL               fetch.blocked   SSRF guard: scheme or resolved address refused
+    │   ├── FetchTimeout             fetch.timeout   the total deadline ran out
+    │   ├── BodyTooLarge             fetch.too_large the decoded body passed the cap
+    │   ├── TooManyRedirects         fetch.redirects
+    │   ├── HTTPStatus               fetch.status    4xx / 5xx (``status``, ``retry_after``)
+    │   ├── ConnectFailed            fetch.connect   refused, reset, DNS, TLS
+    │   └── RobotsDisallowed         fetch.robots
+    ├── ParseError                   parse           a feed / sitemap / page that cannot be read
+    ├── ExtractError                 extract         a page with no article in it
+    ├── StoreError                   store
+    └── PublishError                 publish         a channel adapter's failure (``channel``)
+        ├── RetryLater               publish.retry   try again after ``retry_after`` seconds
+        ├── ContentRejected          publish.content the service refused this post's content
+        ├── ChannelPaused            publish.paused  the channel cannot take posts until a person acts
+        └── OutcomeUnknown           publish.unknown the request went out; whether it landed is unknown
+
+    Rejected                         drop.<reason>   not an error: an item deliberately not taken
+                                                     (duplicate, no link, no title, filtered, ...)
+
+Library exceptions are translated into this tree at the adapter boundary with ``raise … from``.
+Every class carries a stable ``code``; messages (Arabic first) are in ``nashra.messages``.
+"""
+
+from __future__ import annotations
+
+
+class NashraError(Exception):
+    code = "error"
+
+    def __init__(self, message: str, *, where: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.where = where  # a URL, a source or a channel name: where it happened
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.where})" if self.where else self.message
+
+
+class ConfigError(NashraError):
+    code = "config"
+
+
+class FetchError(NashraError):
+    code = "fetch"
+
+
+class BlockedURL(FetchError):
+    code = "fetch.blocked"
+
+
+class FetchTimeout(FetchError):
+    code = "fetch.timeout"
+
+
+class BodyTooLarge(FetchError):
+    code = "fetch.too_large"
+
+
+class TooManyRedirects(FetchError):
+    code = "fetch.redirects"
+
+
+class HTTPStatus(FetchError):
+    code = "fetch.status"
+
+    def __init__(
+        self, message: str, *, status: int, where: str | None = None, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message, where=where)
+        self.status = status
+        self.retry_after = retry_after
+
+
+class ConnectFailed(FetchError):
+    code = "fetch.connect"
+
+
+class RobotsDisallowed(FetchError):
+    code = "fetch.robots"
+
+
+class ParseError(NashraError):
+    code = "parse"
+
+
+class ExtractError(NashraError):
+    code = "extract"
+
+
+class StoreError(NashraError):
+    code = "store"
+
+
+class PublishError(NashraError):
+    code = "publish"
+
+    def __init__(self, message: str, *, channel: str | None = None, where: str | None = None):
+        super().__init__(message, where=where or channel)
+        self.channel = channel
+
+
+class RetryLater(PublishError):
+    code = "publish.retry"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float,
+        channel: str | None = None,
+        whole_bot: bool = False,
+    ) -> None:
+        super().__init__(message, channel=channel)
+        self.retry_after = retry_after
+        self.whole_bot = whole_bot  # a 429 pauses every send through the same credentials
+
+
+class ContentRejected(PublishError):
+    code = "publish.content"
+
+
+class ChannelPaused(PublishError):
+    code = "publish.paused"
+
+
+class OutcomeUnknown(PublishError):
+    code = "publish.unknown"
+
+
+class Rejected(Exception):  # noqa: N818 - a drop, deliberately not named *Error
+    """An item deliberately not taken. Counted per reason; never logged as a failure."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+    @property
+    def code(self) -> str:
+        return f"drop.{self.reason}"
