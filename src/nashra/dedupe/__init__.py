@@ -1,0 +1,1 @@
+"""Deduplication: identity, canonical URLs, and (in later layers) near-duplicates and stories."""

@@ -1,0 +1,279 @@
+"""Settings as one declared table: name, default, help, parse.
+
+The table drives loading, validation, ``nashra init``'s annotated example and the docs. Values come
+from the TOML file, then the environment (``NASHRA_<SECTION>_<KEY>``), then the command line.
+Secrets never live in the file: a setting whose name ends in ``_env`` names an environment
+variable that holds the secret.
+
+``[[sources]]`` and ``[[channels]]`` are lists of tables: sources become ``SourceSpec``; a
+channel's table is handed to its channel kind, which declares and checks its own keys.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nashra.errors import ConfigError
+from nashra.models import SourceSpec
+
+
+def _str(v: Any) -> str:
+    if not isinstance(v, str):
+        raise ValueError("يجب أن تكون نصًا — must be a string")
+    return v
+
+
+def _float(v: Any) -> float:
+    if isinstance(v, bool) or not isinstance(v, int | float | str):
+        raise ValueError("يجب أن تكون عددًا — must be a number")
+    return float(v)
+
+
+def _int(v: Any) -> int:
+    if isinstance(v, bool) or not isinstance(v, int | str):
+        raise ValueError("يجب أن تكون عددًا صحيحًا — must be an integer")
+    return int(v)
+
+
+def _bool(v: Any) -> bool:
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, str) and v.lower() in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+        return v.lower() in {"1", "true", "yes", "on"}
+    raise ValueError("يجب أن تكون true أو false — must be true or false")
+
+
+def _networks(v: Any) -> tuple[str, ...]:
+    items = v.split(",") if isinstance(v, str) else v
+    if not isinstance(items, list | tuple):
+        raise ValueError("يجب أن تكون قائمة شبكات — must be a list of networks")
+    out = []
+    for item in items:
+        net = ipaddress.ip_network(str(item).strip(), strict=False)
+        out.append(str(net))
+    return tuple(out)
+
+
+def _opt_str(v: Any) -> str | None:
+    return None if v in (None, "") else _str(v)
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    name: str  # "section.key"
+    default: Any
+    help: str
+    parse: Callable[[Any], Any]
+
+    @property
+    def env(self) -> str:
+        return "NASHRA_" + self.name.replace(".", "_").upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("database.url", "sqlite:///nashra.db", "قاعدة البيانات (SQLAlchemy URL): SQLite by default, postgresql+psycopg://… later", _str),
+    Setting("fetch.allow_networks", (), "شبكات يُسمح بها رغم حماية SSRF, e.g. [\"127.0.0.0/8\"] for a local test site", _networks),
+    Setting("fetch.contact_url", "", "رابط للتواصل يُضاف إلى User-Agent — a contact URL for site owners", _str),
+    Setting("fetch.feed_deadline", 20.0, "المهلة الكلية لجلب خلاصة (ثوانٍ) — total deadline per feed fetch, seconds", _float),
+    Setting("fetch.page_deadline", 30.0, "المهلة الكلية لجلب صفحة (ثوانٍ) — total deadline per page fetch, seconds", _float),
+    Setting("fetch.max_body_mib", 15.0, "أقصى حجم للمحتوى بعد فك الضغط (MiB) — cap on the decoded body", _float),
+    Setting("fetch.max_redirects", 5, "أقصى عدد لإعادات التوجيه — redirect cap", _int),
+    Setting("fetch.per_host_concurrency", 2, "أقصى عدد طلبات متزامنة لكل مضيف — concurrent requests per host", _int),
+    Setting("fetch.per_host_delay", 1.0, "الفاصل بين طلبات الصفحات للمضيف نفسه (ثوانٍ) — delay between page fetches per host", _float),
+    Setting("fetch.obey_robots", True, "احترام robots.txt عند جلب الصفحات — obey robots.txt for pages", _bool),
+    Setting("fetch.concurrency", 8, "عدد المصادر التي تُجلب معًا — sources fetched at once", _int),
+    Setting("poll.min_minutes", 5.0, "أدنى فاصل بين استطلاعين للمصدر — shortest poll interval, minutes", _float),
+    Setting("poll.max_minutes", 1440.0, "أقصى فاصل بين استطلاعين — longest poll interval, minutes", _float),
+    Setting("poll.error_limit", 3, "عدد الأخطاء المتتالية قبل تعطيل المصدر — consecutive errors before a source is disabled", _int),
+    Setting("extract.min_chars", 200, "أقل طول لنص المقال المستخرج من الصفحة — shortest extracted body accepted", _int),
+    Setting("enrich.max_hashtags", 6, "أقصى عدد للوسوم في المنشور — hashtags per post", _int),
+    Setting("enrich.gazetteer", "", "ملف أسماء إضافي (TSV) — an extra gazetteer file of your own", _str),
+    Setting("render.timezone", "", "المنطقة الزمنية لعرض التاريخ؛ فارغ = كما نشرها الموقع — display time zone; empty keeps the outlet's", _str),
+    Setting("web.admin_password_hash_env", "NASHRA_ADMIN_PASSWORD_HASH", "متغير البيئة الذي يحمل تجزئة كلمة مرور المشرف — env var holding the admin password hash", _str),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+_SOURCE_KEYS = {
+    "name", "url", "kind", "interval_minutes", "first_run", "tags", "link_selector", "priority", "rules",
+}
+
+
+def _check_first_run(value: str, where: str) -> str:
+    if value in ("mark_seen", "post_all"):
+        return value
+    if value.startswith("newest:") and value[7:].isdigit():
+        return value
+    raise ConfigError(
+        f"قيمة first_run غير صالحة: {value!r} — use \"mark_seen\", \"post_all\" or \"newest:N\"",
+        where=where,
+    )
+
+
+def parse_source(table: Mapping[str, Any], index: int) -> SourceSpec:
+    where = f"[[sources]] #{index + 1}"
+    unknown = set(table) - _SOURCE_KEYS
+    if unknown:
+        raise ConfigError(f"مفاتيح غير معروفة في المصدر: {sorted(unknown)}", where=where)
+    for key in ("name", "url"):
+        if not isinstance(table.get(key), str) or not table[key].strip():
+            raise ConfigError(f"المفتاح {key} مطلوب في كل مصدر — {key} is required", where=where)
+    kind = table.get("kind")
+    if kind not in (None, "feed", "sitemap", "page"):
+        raise ConfigError(f"نوع مصدر غير معروف: {kind!r} (feed, sitemap, page)", where=where)
+    rules = table.get("rules", {})
+    try:
+        return SourceSpec(
+            name=table["name"].strip(),
+            url=table["url"].strip(),
+            kind=kind,
+            interval_minutes=_float(table.get("interval_minutes", 15)),
+            first_run=_check_first_run(str(table.get("first_run", "mark_seen")), where),
+            tags=tuple(str(t) for t in table.get("tags", ())),
+            link_selector=_opt_str(table.get("link_selector")),
+            priority=_int(table.get("priority", 0)),
+            rules={k: tuple(str(x) for x in v) for k, v in dict(rules).items()},
+        )
+    except ValueError as exc:
+        raise ConfigError(f"قيمة غير صالحة في المصدر: {exc}", where=where) from exc
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelConfig:
+    name: str
+    kind: str
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Config:
+    values: Mapping[str, Any]
+    sources: tuple[SourceSpec, ...] = ()
+    channels: tuple[ChannelConfig, ...] = ()
+    path: Path | None = None
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent if self.path else Path.cwd()
+
+    def resolve(self, p: str) -> Path:
+        """A path from the config, relative to the config file's folder."""
+        path = Path(p).expanduser()
+        return path if path.is_absolute() else self.base_dir / path
+
+    @property
+    def database_url(self) -> str:
+        url: str = self.values["database.url"]
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and url != "sqlite:///:memory:" and not url.startswith(prefix + "/"):
+            return prefix + str(self.resolve(url[len(prefix) :]))
+        return url
+
+
+def load_config(
+    path: Path | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    data: Mapping[str, Any] | None = None,
+) -> Config:
+    """Load the file (or ``data``), then the environment, then ``overrides``; check every value."""
+    env = os.environ if env is None else env
+    raw: dict[str, Any] = dict(data or {})
+    if path is not None:
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise ConfigError("ملف الإعدادات غير موجود — config file not found", where=str(path)) from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"ملف الإعدادات ليس TOML صالحًا: {exc}", where=str(path)) from exc
+    values: dict[str, Any] = {}
+    sections = {k: v for k, v in raw.items() if k not in ("sources", "channels")}
+    for section, table in sections.items():
+        if not isinstance(table, dict):
+            raise ConfigError(f"القسم [{section}] يجب أن يكون جدولًا", where=str(path or ""))
+        for key, value in table.items():
+            name = f"{section}.{key}"
+            if name not in _BY_NAME:
+                raise ConfigError(f"إعداد غير معروف: {name}", where=str(path or ""))
+            values[name] = value
+    for s in SETTINGS:
+        if s.env in env:
+            values[s.name] = env[s.env]
+    for name, value in (overrides or {}).items():
+        if name not in _BY_NAME:
+            raise ConfigError(f"إعداد غير معروف: {name}")
+        values[name] = value
+    parsed: dict[str, Any] = {}
+    for s in SETTINGS:
+        try:
+            parsed[s.name] = s.parse(values[s.name]) if s.name in values else s.default
+        except ValueError as exc:
+            raise ConfigError(f"قيمة غير صالحة للإعداد {s.name}: {exc}", where=str(path or "")) from exc
+    sources = tuple(parse_source(t, i) for i, t in enumerate(raw.get("sources", [])))
+    names = [s.name for s in sources]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ConfigError(f"أسماء مصادر مكررة: {dupes} — source names must be unique")
+    channels = []
+    for i, t in enumerate(raw.get("channels", [])):
+        where = f"[[channels]] #{i + 1}"
+        if not isinstance(t.get("name"), str) or not isinstance(t.get("kind"), str):
+            raise ConfigError("كل قناة تحتاج name و kind — every channel needs name and kind", where=where)
+        options = {k: v for k, v in t.items() if k not in ("name", "kind")}
+        channels.append(ChannelConfig(name=t["name"], kind=t["kind"], options=options))
+    cnames = [c.name for c in channels]
+    if len(set(cnames)) != len(cnames):
+        raise ConfigError("أسماء قنوات مكررة — channel names must be unique")
+    return Config(values=parsed, sources=sources, channels=tuple(channels), path=path)
+
+
+def example_config() -> str:
+    """The annotated example ``nashra init`` writes."""
+    lines = ["# إعدادات نشرة — Nashra configuration (TOML).", "# Every setting below shows its default; environment variables override the file.", ""]
+    section = ""
+    for s in SETTINGS:
+        sec, key = s.name.split(".", 1)
+        if sec != section:
+            lines += ["", f"[{sec}]"]
+            section = sec
+        default = s.default
+        if isinstance(default, bool):
+            shown = "true" if default else "false"
+        elif isinstance(default, tuple):
+            shown = "[" + ", ".join(f'"{x}"' for x in default) + "]"
+        elif isinstance(default, str):
+            shown = f'"{default}"'
+        else:
+            shown = str(default)
+        lines.append(f"# {s.help}  (env {s.env})")
+        active = s.name in ("database.url",)
+        lines.append(f"{'' if active else '# '}{key} = {shown}")
+    lines += [
+        "",
+        "# المصادر — sources: a feed (RSS/Atom/JSON Feed), a news sitemap or a section page.",
+        "[[sources]]",
+        'name = "الحل نت"',
+        'url = "https://example.org/feed"',
+        "interval_minutes = 15     # optional",
+        'first_run = "mark_seen"   # optional: "mark_seen" (default), "post_all" or "newest:N"',
+        '# kind = "feed"           # optional: feed, sitemap or page (detected when absent)',
+        '# tags = ["سوريا"]         # optional: fixed hashtags for every post of this source',
+        "",
+        "# القنوات — channels: where posts go.",
+        "[[channels]]",
+        'name = "posts"',
+        'kind = "directory"        # one text file per post plus posts.jsonl',
+        'path = "posts"',
+        "",
+    ]
+    return "\n".join(lines)

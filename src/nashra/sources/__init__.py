@@ -1,0 +1,11 @@
+"""Source adapters: bytes in, ``Discovered`` items out, no network of their own.
+
+Built-in kinds register through the same ``register`` decorator an outside plugin would use.
+"""
+
+from __future__ import annotations
+
+from nashra.sources.base import SourceAdapter, adapter_for, detect_kind, register, registry
+from nashra.sources import feed as _feed  # noqa: F401  (registers "feed")
+
+__all__ = ["SourceAdapter", "adapter_for", "detect_kind", "register", "registry"]

@@ -1,0 +1,56 @@
+"""The source-adapter protocol and its registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from nashra.errors import ParseError
+from nashra.models import Discovered, Fetched, SourceSpec
+
+
+class SourceAdapter(Protocol):
+    kind: str
+
+    def sniff(self, fetched: Fetched) -> bool:
+        """Does this content look like this kind of source?"""
+        ...
+
+    def parse(self, fetched: Fetched, spec: SourceSpec) -> list[Discovered]:
+        """The items in the fetched document, newest first as the source lists them."""
+        ...
+
+
+_REGISTRY: dict[str, SourceAdapter] = {}
+
+
+def register(kind: str) -> Callable[[type], type]:
+    def wrap(cls: type) -> type:
+        adapter = cls()
+        adapter.kind = kind
+        _REGISTRY[kind] = adapter
+        return cls
+
+    return wrap
+
+
+def registry() -> dict[str, SourceAdapter]:
+    return dict(_REGISTRY)
+
+
+def detect_kind(fetched: Fetched) -> str:
+    """The kind of a source from its content (when the config does not say)."""
+    for kind, adapter in _REGISTRY.items():
+        if adapter.sniff(fetched):
+            return kind
+    raise ParseError(
+        "لم يُتعرّف على نوع المصدر (ليس خلاصة ولا خريطة موقع ولا صفحة قسم) — unknown source kind",
+        where=fetched.url,
+    )
+
+
+def adapter_for(kind: str) -> SourceAdapter:
+    try:
+        return _REGISTRY[kind]
+    except KeyError as exc:
+        raise ParseError(f"نوع مصدر غير مدعوم: {kind}") from exc

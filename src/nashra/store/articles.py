@@ -1,0 +1,180 @@
+"""Article rows: display text as published, folded forms for matching, enrichment as JSON."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from nashra.models import Article, Block, BlockKind, DateMention, Enrichment, Entity
+from nashra.store import schema
+from nashra.store.util import now
+
+t = schema.articles
+
+
+def _iso(d: datetime | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _utc(d: datetime | None) -> datetime | None:
+    if d is None:
+        return None
+    return (d if d.tzinfo else d.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def enrichment_json(e: Enrichment | None) -> dict[str, Any] | None:
+    return None if e is None else asdict(e)
+
+
+def enrichment_from_json(data: dict[str, Any] | None) -> Enrichment:
+    if not data:
+        return Enrichment()
+    return Enrichment(
+        hashtags=tuple(data.get("hashtags", ())),
+        entities=tuple(Entity(**x) for x in data.get("entities", ())),
+        topic=data.get("topic"),
+        dates=tuple(DateMention(**x) for x in data.get("dates", ())),
+    )
+
+
+def _values(a: Article) -> dict[str, Any]:
+    return dict(
+        identity=a.identity,
+        source=a.source,
+        url=a.url,
+        canonical_url=a.canonical_url,
+        title=a.title,
+        author=a.author,
+        outlet=a.outlet,
+        published=_iso(a.published),
+        published_utc=_utc(a.published),
+        modified=_iso(a.modified),
+        image=a.image,
+        blocks=[[b.kind.value, b.text] for b in a.blocks],
+        categories=list(a.categories),
+        method=a.method,
+        fallback_reason=a.fallback_reason,
+        match_title=a.match_title,
+        match_text=a.match_text,
+        content_hash=a.content_hash,
+    )
+
+
+def insert(
+    conn: sa.Connection,
+    a: Article,
+    enrichment: Enrichment | None,
+    *,
+    duplicate_of: int | None = None,
+    story_id: int | None = None,
+) -> int:
+    stamp = now()
+    res = conn.execute(
+        t.insert().values(
+            **_values(a),
+            enrichment=enrichment_json(enrichment),
+            duplicate_of=duplicate_of,
+            story_id=story_id,
+            created_at=stamp,
+            updated_at=stamp,
+        )
+    )
+    pk = res.inserted_primary_key
+    assert pk is not None
+    return int(pk[0])
+
+
+def update(conn: sa.Connection, article_id: int, a: Article, enrichment: Enrichment | None) -> None:
+    values = _values(a)
+    values.pop("identity")
+    conn.execute(
+        t.update()
+        .where(t.c.id == article_id)
+        .values(**values, enrichment=enrichment_json(enrichment), updated_at=now())
+    )
+
+
+def from_row(m: Any) -> Article:
+    return Article(
+        id=m["id"],
+        identity=m["identity"],
+        source=m["source"],
+        url=m["url"],
+        canonical_url=m["canonical_url"],
+        title=m["title"],
+        author=m["author"],
+        outlet=m["outlet"],
+        published=datetime.fromisoformat(m["published"]) if m["published"] else None,
+        modified=datetime.fromisoformat(m["modified"]) if m["modified"] else None,
+        image=m["image"],
+        blocks=tuple(Block(BlockKind(k), txt) for k, txt in m["blocks"]),
+        categories=tuple(m["categories"]),
+        method=m["method"],
+        fallback_reason=m["fallback_reason"],
+        match_title=m["match_title"],
+        match_text=m["match_text"],
+        content_hash=m["content_hash"],
+    )
+
+
+def get(conn: sa.Connection, article_id: int) -> tuple[Article, Enrichment] | None:
+    r = conn.execute(sa.select(t).where(t.c.id == article_id)).first()
+    if r is None:
+        return None
+    return from_row(r._mapping), enrichment_from_json(r._mapping["enrichment"])
+
+
+def by_identity(conn: sa.Connection, identity: str) -> sa.RowMapping | None:
+    r = conn.execute(
+        sa.select(
+            t.c.id, t.c.content_hash, t.c.title, t.c.deleted_at, t.c.duplicate_of, t.c.story_id
+        ).where(t.c.identity == identity)
+    ).first()
+    return r._mapping if r else None
+
+
+def by_content(
+    conn: sa.Connection, *, content_hash: str, canonical_url: str | None
+) -> sa.RowMapping | None:
+    """An earlier live article with the same canonical URL or the same content."""
+    cond = t.c.content_hash == content_hash
+    if canonical_url:
+        cond = sa.or_(cond, t.c.canonical_url == canonical_url)
+    r = conn.execute(
+        sa.select(t.c.id, t.c.source, t.c.story_id)
+        .where(cond, t.c.deleted_at.is_(None))
+        .order_by(t.c.id)
+        .limit(1)
+    ).first()
+    return r._mapping if r else None
+
+
+def by_title(
+    conn: sa.Connection, match_title: str, around: datetime | None, window: timedelta
+) -> sa.RowMapping | None:
+    """An earlier live article with the same normalized title within the time window."""
+    q = sa.select(t.c.id, t.c.source, t.c.story_id).where(
+        t.c.match_title == match_title, t.c.deleted_at.is_(None)
+    )
+    if around is not None:
+        a = _utc(around)
+        assert a is not None
+        q = q.where(
+            sa.or_(
+                t.c.published_utc.is_(None),
+                t.c.published_utc.between(a - window, a + window),
+            )
+        )
+    r = conn.execute(q.order_by(t.c.id).limit(1)).first()
+    return r._mapping if r else None
+
+
+def tombstone(conn: sa.Connection, article_id: int) -> None:
+    conn.execute(t.update().where(t.c.id == article_id).values(deleted_at=now()))
+
+
+def count(conn: sa.Connection) -> int:
+    return int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one())

@@ -1,0 +1,46 @@
+"""Migrations: ONE ordered list that SQLite and PostgreSQL both run.
+
+Each step is a function of a SQLAlchemy connection and uses portable DDL (SQLAlchemy constructs
+or SQL both databases accept). A step is never edited once released: add a new one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from nashra.store import schema
+
+Step = Callable[[sa.Connection], None]
+
+
+def _initial(conn: sa.Connection) -> None:
+    tables = [schema.sources, schema.articles, schema.posts, schema.deliveries, schema.events]
+    schema.metadata.create_all(conn, tables=tables)
+
+
+MIGRATIONS: list[tuple[int, str, Step]] = [
+    (1, "initial: sources, articles, posts (outbox), deliveries, events", _initial),
+]
+
+
+def migrate(engine: sa.Engine) -> list[int]:
+    """Apply the steps not yet applied, each in its own transaction; returns their versions."""
+    schema.metadata.create_all(engine, tables=[schema.schema_migrations])
+    applied: list[int] = []
+    with engine.connect() as conn:
+        done = {r[0] for r in conn.execute(sa.select(schema.schema_migrations.c.version))}
+    for version, name, step in MIGRATIONS:
+        if version in done:
+            continue
+        with engine.begin() as conn:
+            step(conn)
+            conn.execute(
+                schema.schema_migrations.insert().values(
+                    version=version, name=name, applied_at=datetime.now(UTC)
+                )
+            )
+        applied.append(version)
+    return applied

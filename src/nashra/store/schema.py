@@ -1,0 +1,130 @@
+"""The tables, as SQLAlchemy Core objects: portable between SQLite and PostgreSQL.
+
+Times are stored as UTC ``DateTime`` for ordering; an article's dates are also kept as the ISO
+text the outlet gave (with its own offset), so display never loses the outlet's time zone.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+Text = sa.Text
+UTC = sa.DateTime(timezone=True)
+
+schema_migrations = sa.Table(
+    "schema_migrations",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("name", Text, nullable=False),
+    sa.Column("applied_at", UTC, nullable=False),
+)
+
+sources = sa.Table(
+    "sources",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", Text, nullable=False, unique=True),
+    sa.Column("url", Text, nullable=False),
+    sa.Column("kind", Text),  # detected or configured: feed, sitemap, page
+    sa.Column("etag", Text),
+    sa.Column("last_modified", Text),
+    sa.Column("last_fetch_at", UTC),
+    sa.Column("last_success_at", UTC),
+    sa.Column("next_poll_at", UTC),
+    sa.Column("consecutive_errors", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_error", Text),
+    sa.Column("last_error_code", Text),
+    sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("first_run_done", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("created_at", UTC, nullable=False),
+)
+
+articles = sa.Table(
+    "articles",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("identity", Text, nullable=False, unique=True),
+    sa.Column("source", Text, nullable=False),
+    sa.Column("url", Text, nullable=False),
+    sa.Column("canonical_url", Text),
+    sa.Column("title", Text, nullable=False),
+    sa.Column("author", Text),
+    sa.Column("outlet", Text),
+    sa.Column("published", Text),  # ISO 8601 as the outlet gave it (with its offset)
+    sa.Column("published_utc", UTC),
+    sa.Column("modified", Text),
+    sa.Column("image", Text),
+    sa.Column("blocks", sa.JSON, nullable=False),  # [[kind, text], ...]
+    sa.Column("categories", sa.JSON, nullable=False),
+    sa.Column("method", Text, nullable=False),  # page | feed
+    sa.Column("fallback_reason", Text),
+    sa.Column("match_title", Text, nullable=False),
+    sa.Column("match_text", Text, nullable=False),
+    sa.Column("content_hash", Text, nullable=False),
+    sa.Column("enrichment", sa.JSON),  # hashtags, entities, topic, dates
+    sa.Column("story_id", sa.Integer),
+    sa.Column("duplicate_of", sa.Integer),  # the article this one repeats (never posted itself)
+    sa.Column("deleted_at", UTC),  # tombstone: kept so the identity never returns
+    sa.Column("created_at", UTC, nullable=False),
+    sa.Column("updated_at", UTC, nullable=False),
+    sa.Index("ix_articles_published_utc", "published_utc"),
+    sa.Index("ix_articles_content_hash", "content_hash"),
+    sa.Index("ix_articles_canonical_url", "canonical_url"),
+    sa.Index("ix_articles_match_title", "match_title"),
+)
+
+posts = sa.Table(
+    "posts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id"), nullable=False),
+    sa.Column("channel", Text, nullable=False),
+    sa.Column("state", Text, nullable=False),
+    sa.Column("text", Text, nullable=False),
+    sa.Column("title", Text, nullable=False),
+    sa.Column("url", Text, nullable=False),
+    sa.Column("image", Text),
+    sa.Column("hashtags", sa.JSON, nullable=False),
+    sa.Column("html", Text),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_attempt_at", UTC),
+    sa.Column("claimed_at", UTC),
+    sa.Column("remote_id", Text),
+    sa.Column("last_error", Text),
+    sa.Column("needs_edit", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("created_at", UTC, nullable=False),
+    sa.Column("updated_at", UTC, nullable=False),
+    sa.Column("sent_at", UTC),
+    sa.UniqueConstraint("article_id", "channel", name="uq_posts_article_channel"),
+    sa.Index("ix_posts_channel_state", "channel", "state", "id"),
+)
+
+deliveries = sa.Table(
+    "deliveries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("post_id", sa.Integer, sa.ForeignKey("posts.id"), nullable=False),
+    sa.Column("channel", Text, nullable=False),
+    sa.Column("attempt", sa.Integer, nullable=False),
+    sa.Column("started_at", UTC, nullable=False),
+    sa.Column("finished_at", UTC),
+    sa.Column("outcome", Text),  # sent, retry, failed, unknown, paused
+    sa.Column("remote_id", Text),
+    sa.Column("detail", Text),
+)
+
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", UTC, nullable=False),
+    sa.Column("source", Text),
+    sa.Column("stage", Text, nullable=False),  # fetch, parse, extract, dedupe, publish, ...
+    sa.Column("kind", Text, nullable=False),  # drop | error
+    sa.Column("code", Text, nullable=False),  # drop.duplicate, fetch.timeout, ...
+    sa.Column("url", Text),
+    sa.Column("detail", Text),
+    sa.Index("ix_events_at", "at"),
+)
