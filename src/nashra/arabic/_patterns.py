@@ -36,7 +36,7 @@ def _alt(words: Iterable[str]) -> str:
     return "|".join(r"\s+".join(map(re.escape, w.split())) for w in ordered)
 
 
-_B = r"(?<!\w)"  # start of a word
+_B = r"(?:(?<!\w)|(?<=(?<!\w)[وف]))"  # start of a word, after و/ف as a conjunction or not
 _E = r"(?!\w)"  # end of a word
 _MONTH = _alt(names.MONTHS)
 _REL = _alt(names.PAST | names.NEXT | names.CURRENT)
