@@ -24,12 +24,13 @@ from datetime import datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
-from jinja2 import Environment
+from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "data" / "corpora" / "ant_v1.1_jawharafm"
 DEFAULT_OUT = ROOT / "src" / "nashra" / "demo" / "site"
+TEMPLATES = ROOT / "src" / "nashra" / "demo" / "templates"  # the site's layout, feeds' shape
 
 BASE = "__BASE__"
 OUTLET = "جوهرة أف أم"
@@ -222,161 +223,10 @@ def reposts(docs: list[Doc]) -> list[Repost]:
 
 # ---------------------------------------------------------------- templates
 
-_PAGE = """<!DOCTYPE html>
-<html lang="ar" dir="rtl">
-<head>
-<meta {{ charset_meta }}>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ title }} | {{ site }}</title>
-<meta name="description" content="{{ summary }}">
-<meta property="og:site_name" content="{{ site }}">
-<meta property="og:type" content="article">
-<meta property="og:title" content="{{ title }}">
-<meta property="og:description" content="{{ summary }}">
-<meta property="og:url" content="{{ url }}">
-<meta property="og:locale" content="ar_TN">
-<meta property="article:published_time" content="{{ published }}">
-<meta property="article:section" content="{{ section }}">
-<link rel="canonical" href="{{ url }}">
-{%- if feed %}
-<link rel="alternate" type="{{ feed.type }}" title="{{ feed.title }}" href="{{ feed.url }}">
-{%- endif %}
-<link rel="stylesheet" href="{{ base }}/static/site.css">
-</head>
-<body>
-<header class="site-header">
-<a class="logo" href="{{ home }}">{{ site }}</a>
-<nav class="main-nav" aria-label="الأقسام"><ul>
-<li><a href="{{ home }}">الرئيسية</a></li>
-{%- for s in nav %}
-<li><a href="{{ s.url }}">{{ s.label }}</a></li>
-{%- endfor %}
-</ul></nav>
-</header>
-<div class="layout">
-<main>
-<nav class="breadcrumbs" aria-label="مسار التصفح"><a href="{{ home }}">الرئيسية</a> › \
-<a href="{{ section_url }}">{{ section }}</a> › <span>{{ title }}</span></nav>
-<article class="post">
-<h1>{{ title }}</h1>
-<div class="post-meta"><time datetime="{{ published }}">{{ shown_time }}</time> · \
-<a href="{{ section_url }}">{{ section }}</a></div>
-<div class="post-body">
-{%- for p in body %}
-<p>{{ p }}</p>
-{%- endfor %}
-</div>
-<div class="share">شارك المقال: <a href="#facebook">فيسبوك</a> · <a href="#x">إكس</a> · \
-<a href="#whatsapp">واتساب</a></div>
-</article>
-<section class="related"><h2>مقالات ذات صلة</h2><ul>
-{%- for r in related %}
-<li><a href="{{ r.url }}">{{ r.title }}</a></li>
-{%- endfor %}
-</ul></section>
-</main>
-<aside class="sidebar">
-<h2>الأكثر قراءة</h2><ol>
-{%- for r in popular %}
-<li><a href="{{ r.url }}">{{ r.title }}</a></li>
-{%- endfor %}
-</ol>
-<div class="newsletter"><h2>النشرة البريدية</h2><p>اشترك لتصلك أهم الأخبار كل صباح.</p>
-<form action="#subscribe"><input type="email" placeholder="بريدك الإلكتروني">\
-<button>اشتراك</button></form></div>
-</aside>
-</div>
-<footer class="site-footer">
-<p>{{ footer }}</p>
-<p><a href="{{ home }}">الرئيسية</a> · <a href="#contact">اتصل بنا</a> · \
-<a href="#privacy">سياسة الخصوصية</a></p>
-</footer>
-</body>
-</html>
-"""
-
-_LIST = """<!DOCTYPE html>
-<html lang="ar" dir="rtl">
-<head>
-<meta charset="utf-8">
-<title>{{ title }} | {{ site }}</title>
-<meta property="og:site_name" content="{{ site }}">
-<link rel="canonical" href="{{ url }}">
-{%- for f in feeds %}
-<link rel="alternate" type="{{ f.type }}" title="{{ f.title }}" href="{{ f.url }}">
-{%- endfor %}
-</head>
-<body>
-<header class="site-header"><a class="logo" href="{{ base }}/">{{ site }}</a></header>
-<main>
-<h1>{{ title }}</h1>
-<ul class="article-list">
-{%- for d in items %}
-<li><a href="{{ d.url }}">{{ d.title }}</a> <time datetime="{{ d.published.isoformat() }}">\
-{{ d.published.strftime("%Y-%m-%d %H:%M") }}</time></li>
-{%- endfor %}
-</ul>
-{%- if feeds %}
-<p class="feeds">{% for f in feeds %}<a href="{{ f.url }}">{{ f.title }}</a> {% endfor %}</p>
-{%- endif %}
-</main>
-<footer class="site-footer"><p>{{ footer }}</p></footer>
-</body>
-</html>
-"""
-
-_RSS = """<?xml version="1.0" encoding="utf-8"?>
-<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" \
-xmlns:atom="http://www.w3.org/2005/Atom">
-<channel>
-<title>{{ title }}</title>
-<link>{{ link }}</link>
-<description>{{ description }}</description>
-<language>ar</language>
-<lastBuildDate>{{ rfc822(items[0].published) }}</lastBuildDate>
-<atom:link href="{{ self_url }}" rel="self" type="application/rss+xml"/>
-{%- for it in items %}
-<item>
-<title>{{ it.title }}</title>
-<link>{{ it.url }}</link>
-<guid isPermaLink="false">{{ it.guid }}</guid>
-<pubDate>{{ rfc822(it.published) }}</pubDate>
-<category>{{ it.category }}</category>
-<description>{{ it.summary }}</description>
-<content:encoded>{{ it.html }}</content:encoded>
-</item>
-{%- endfor %}
-</channel>
-</rss>
-"""
-
-_ATOM = """<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="ar">
-<title>{{ title }}</title>
-<subtitle>{{ description }}</subtitle>
-<id>{{ feed_id }}</id>
-<updated>{{ items[0].published.isoformat() }}</updated>
-<link rel="alternate" type="text/html" href="{{ link }}"/>
-<link rel="self" type="application/atom+xml" href="{{ self_url }}"/>
-<author><name>{{ site }}</name></author>
-{%- for it in items %}
-<entry>
-<title>{{ it.title }}</title>
-<link rel="alternate" type="text/html" href="{{ it.url }}"/>
-<id>{{ it.guid }}</id>
-<published>{{ it.published.isoformat() }}</published>
-<updated>{{ it.published.isoformat() }}</updated>
-<category term="{{ it.category }}"/>
-<summary type="text">{{ it.summary }}</summary>
-</entry>
-{%- endfor %}
-</feed>
-"""
-
-_env = Environment(autoescape=True, keep_trailing_newline=True)
+_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=True)
 _env.globals["rfc822"] = format_datetime
-PAGE, LIST = _env.from_string(_PAGE), _env.from_string(_LIST)
-RSS, ATOM = _env.from_string(_RSS), _env.from_string(_ATOM)
+PAGE, LIST = _env.get_template("article.html.j2"), _env.get_template("list.html.j2")
+RSS, ATOM = _env.get_template("rss.xml.j2"), _env.get_template("atom.xml.j2")
 
 FOOTER = (
     "موقع تجريبي مرفق بنشرة: نصوص من مدونة ANT (الإصدار 1.1، أخبار جوهرة أف أم)، "
