@@ -1,0 +1,166 @@
+"""The publication and modification dates of an article, and where they came from.
+
+Priority for the published date: the feed entry, then the page's metadata (meta tags, JSON-LD),
+then the byline (``<time>``, date/byline elements in the article's region), then the article's
+own URL (``/2025/10/07/``). A date is never taken from a related link: the byline search skips
+links and related/sidebar boxes, and the URL rule reads only the article's own URL and its
+canonical. Published and modified dates are kept apart, each in the zone the outlet gave.
+
+A value with no zone (a bare date, a byline) takes the zone of another date on the same page
+when there is one, else UTC, so that every datetime Nashra hands on is aware.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from nashra.extract._meta import PageMeta
+from nashra.models import Discovered
+
+__all__ = ["DateChoice", "choose_dates", "parse_stamp", "url_date"]
+
+_EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)
+_DIGITS = re.compile("[\u0660-\u0669\u06f0-\u06f9]")
+_NUMERIC = re.compile(r"^\d{9,13}$")
+_URL_DATE = re.compile(
+    r"(?<!\d)((?:19|20)\d\d)[/_-]([01]?\d)[/_-]([0-3]?\d)(?!\d)"  # /2025/10/07/ or 2025-10-07
+)
+_URL_COMPACT = re.compile(r"/((?:19|20)\d\d)([01]\d)([0-3]\d)(?:/|[-_]|$)")  # /20251007/
+_TEXT_ISO = re.compile(
+    r"(?<!\d)((?:19|20)\d\d)-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d\d)(?::(\d\d))?)?(?!\d)"
+)
+_TEXT_DMY = re.compile(
+    r"(?<!\d)(\d{1,2})([./-])(\d{1,2})\2((?:19|20)\d\d)(?:\D{1,3}(\d{1,2}):(\d\d)(?::(\d\d))?)?"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DateChoice:
+    published: datetime | None
+    modified: datetime | None
+    source: str | None  # "feed" | "meta" | "byline" | "url"
+
+
+def _plausible(value: datetime, now: datetime) -> bool:
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return _EARLIEST <= aware <= now + timedelta(days=2)
+
+
+def parse_stamp(value: str) -> datetime | None:
+    """A machine-written timestamp: ISO 8601, RFC 822 or a Unix epoch (s or ms)."""
+    value = value.strip()
+    if not value:
+        return None
+    if _NUMERIC.match(value):
+        seconds = int(value) / (1000 if len(value) > 11 else 1)
+        try:
+            return datetime.fromtimestamp(seconds, tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    iso = value.replace("Z", "+00:00") if value.endswith("Z") else value
+    try:
+        return datetime.fromisoformat(iso)
+    except ValueError:
+        pass
+    try:
+        return email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        pass
+    found = _TEXT_ISO.search(value)  # "2025-10-07 11:53" inside a longer stamp
+    return _from_groups(found.groups()) if found else None
+
+
+def _from_groups(groups: Iterable[str | None]) -> datetime | None:
+    y, mo, d, h, mi, s = (int(g) if g else 0 for g in groups)
+    try:
+        return datetime(y, mo, d, h, mi, s)
+    except ValueError:
+        return None
+
+
+def _minimal_parse_text(text: str, reference: datetime | None = None) -> datetime | None:
+    """Numeric dates in byline text (``2025-10-07``, ``07.10.2025``, ``7/10/2025 11:53``).
+
+    Stand-in until ``nashra.arabic.dates.parse_date`` exists (Arabic month names, relative
+    dates); swapping is the one assignment to ``_parse_text`` below.
+    """
+    raw = _DIGITS.sub(lambda m: str(int(m[0])), text)  # Eastern Arabic / Persian digits
+    found = _TEXT_ISO.search(raw)
+    if found:
+        return _from_groups(found.groups())
+    found = _TEXT_DMY.search(raw)
+    if found:
+        d, _, mo, y, h, mi, s = found.groups()
+        day, month = int(d), int(mo)
+        if month > 12 and day <= 12:  # month/day/year written the American way
+            day, month = month, day
+        return _from_groups((str(y), str(month), str(day), h, mi, s))
+    del reference  # relative dates need the Arabic parser
+    return None
+
+
+_parse_text = _minimal_parse_text  # → nashra.arabic.dates.parse_date when it lands
+
+
+def url_date(url: str | None) -> datetime | None:
+    """A day-precise date in an article's own URL path, or None."""
+    if not url:
+        return None
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    found = _URL_DATE.search(path) or _URL_COMPACT.search(path)
+    return _from_groups((*found.groups(), None, None, None)) if found else None
+
+
+def _zone_of(values: Iterable[datetime | None]) -> tzinfo | None:
+    return next((v.tzinfo for v in values if v is not None and v.tzinfo is not None), None)
+
+
+def _aware(value: datetime | None, zone: tzinfo | None) -> datetime | None:
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=zone or UTC)
+
+
+def _first(values: Iterable[str], now: datetime) -> datetime | None:
+    for raw in values:
+        value = parse_stamp(raw)
+        if value is not None and _plausible(value, now):
+            return value
+    return None
+
+
+def _from_byline(meta: PageMeta, reference: datetime | None, now: datetime) -> datetime | None:
+    for kind, raw in meta.byline:
+        value = parse_stamp(raw) if kind == "iso" else _parse_text(raw, reference)
+        if value is not None and _plausible(value, now):
+            return value
+    return None
+
+
+def choose_dates(
+    hint: Discovered | None, meta: PageMeta | None, url: str, *, now: datetime | None = None
+) -> DateChoice:
+    """Published and modified dates by priority: feed > meta > byline > URL."""
+    now = now or datetime.now(UTC)
+    feed_pub = hint.published if hint else None
+    feed_mod = hint.updated if hint else None
+    meta_pub = _first(meta.published, now) if meta else None
+    meta_mod = _first(meta.modified, now) if meta else None
+    published, source = None, None
+    if feed_pub is not None:
+        published, source = feed_pub, "feed"
+    elif meta_pub is not None:
+        published, source = meta_pub, "meta"
+    elif meta is not None and (byline := _from_byline(meta, meta_mod, now)) is not None:
+        published, source = byline, "byline"
+    else:
+        own = url_date(url) or url_date(meta.canonical_url if meta else None)
+        if own is not None and _plausible(own, now):
+            published, source = own, "url"
+    modified = feed_mod or meta_mod
+    zone = _zone_of((published, modified, meta_pub, meta_mod))
+    return DateChoice(_aware(published, zone), _aware(modified, zone), source)

@@ -1,0 +1,222 @@
+"""What a page says about itself: canonical URL and date evidence, read from the parsed tree.
+
+Trafilatura's metadata gives a date without time or zone (htmldate's ``YYYY-MM-DD``), so the
+date evidence is read here with the time and zone the outlet wrote:
+
+* ``meta``: ``<meta>`` tags (``article:published_time``, ``itemprop=datePublished``, Dublin
+  Core, …) and JSON-LD ``datePublished`` / ``dateModified`` of the page's own article object;
+* ``byline``: ``<time>`` elements and elements whose class or id says date/byline, in the
+  article's own region: never inside a link, a sidebar, a related-articles box, comments,
+  navigation or the site's header/footer (which carries today's date, not the article's).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from lxml.html import HtmlElement
+
+__all__ = ["PageMeta", "read_meta"]
+
+_PUBLISHED_META = (
+    "article:published_time",
+    "og:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "published_time",
+    "article.published",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.created",
+    "dc.date.created",
+    "date",
+    "citation_publication_date",
+    "release_date",
+)
+_MODIFIED_META = (
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "modified_time",
+    "dc.date.modified",
+    "dcterms.modified",
+    "last-modified",
+    "lastmod",
+)
+_ARTICLE_TYPES = frozenset(
+    [
+        "Article",
+        "NewsArticle",
+        "ReportageNewsArticle",
+        "AnalysisNewsArticle",
+        "OpinionNewsArticle",
+        "BlogPosting",
+        "LiveBlogPosting",
+        "Report",
+        "ScholarlyArticle",
+        "TechArticle",
+        "SocialMediaPosting",
+    ]
+)
+_PAGE_TYPES = frozenset(("WebPage", "ItemPage", "AboutPage", "CollectionPage"))
+
+_DATEY = re.compile(
+    r"(?:^|[\s_-])(?:date|time|byline|posted|published|pubdate|meta|timestamp)", re.I
+)
+_OFF_LIMITS = re.compile(
+    r"related|sidebar|widget|comment|recommend|popular|most-read|mostread|read-also|readmore|"
+    r"more-?news|footer|menu|navbar|breadcrumb|ticker|newsletter|share|social|promo|teaser",
+    re.I,
+)
+_OFF_TAGS = frozenset(("a", "aside", "nav", "footer", "form", "select", "option"))
+_BYLINE_MAX_CHARS = 160
+
+
+@dataclass(frozen=True, slots=True)
+class PageMeta:
+    canonical_url: str | None
+    published: tuple[str, ...]  # raw values, best first
+    modified: tuple[str, ...]
+    byline: tuple[tuple[str, str], ...]  # (kind, value): ("iso", datetime attr) or ("text", ...)
+
+
+def _attr(el: HtmlElement, *names: str) -> str:
+    for n in names:
+        v = el.get(n)
+        if v:
+            return str(v).strip()
+    return ""
+
+
+def _meta_values(tree: HtmlElement) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for el in tree.iter("meta"):
+        key = _attr(el, "property", "name", "itemprop", "http-equiv").lower()
+        value = _attr(el, "content", "datetime")
+        if key and value:
+            found.setdefault(key, []).append(value)
+    return found
+
+
+def _jsonld_objects(tree: HtmlElement) -> Iterator[dict[str, object]]:
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop(0)
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                yield item
+                graph = item.get("@graph")
+                if isinstance(graph, list):
+                    stack.extend(graph)
+                main = item.get("mainEntity")
+                if isinstance(main, dict):
+                    stack.append(main)
+
+
+def _types(obj: dict[str, object]) -> set[str]:
+    t = obj.get("@type")
+    if isinstance(t, str):
+        return {t}
+    if isinstance(t, list):
+        return {x for x in t if isinstance(x, str)}
+    return set()
+
+
+def _jsonld_dates(tree: HtmlElement) -> tuple[list[str], list[str]]:
+    articles, pages = [], []
+    for obj in _jsonld_objects(tree):
+        kinds = _types(obj)
+        if kinds & _ARTICLE_TYPES:
+            articles.append(obj)
+        elif kinds & _PAGE_TYPES:
+            pages.append(obj)
+    published: list[str] = []
+    modified: list[str] = []
+    for obj in articles[:1] + pages[:1]:  # the page's own article first; never a list item's
+        for key, out in (("datePublished", published), ("dateCreated", published)):
+            if isinstance(obj.get(key), str):
+                out.append(str(obj[key]))
+        if isinstance(obj.get("dateModified"), str):
+            modified.append(str(obj["dateModified"]))
+    return published, modified
+
+
+def _off_limits(el: HtmlElement) -> bool:
+    chain = (el, *el.iterancestors())
+    in_article = any(node.tag in ("article", "main") for node in chain)
+    for node in chain:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in _OFF_TAGS or (tag == "header" and not in_article):
+            return True
+        marks = f"{node.get('class') or ''} {node.get('id') or ''}"
+        if marks.strip() and _OFF_LIMITS.search(marks):
+            return True
+    return False
+
+
+def _byline_candidates(tree: HtmlElement) -> list[tuple[str, str]]:
+    body = tree.find("body")
+    if body is None:
+        return []
+    articles = [el for el in body.iter("article")][:1]
+    regions = [*articles, body]
+    seen: set[HtmlElement] = set()
+    out: list[tuple[str, str]] = []
+    for region in regions:
+        for el in region.iter():
+            if not isinstance(el.tag, str) or el in seen:
+                continue
+            seen.add(el)
+            is_time = el.tag == "time"
+            marks = f"{el.get('class') or ''} {el.get('id') or ''} {el.get('itemprop') or ''}"
+            if not is_time and not _DATEY.search(marks):
+                continue
+            if _off_limits(el):
+                continue
+            stamp = _attr(el, "datetime", "content", "data-datetime", "data-timestamp")
+            if stamp:
+                out.append(("iso", stamp))
+            text = " ".join(el.text_content().split())
+            if text and len(text) <= _BYLINE_MAX_CHARS:
+                out.append(("text", text))
+    return out
+
+
+def read_meta(tree: HtmlElement, url: str) -> PageMeta:
+    """Canonical URL and date evidence of the page ``tree`` found at ``url``."""
+    metas = _meta_values(tree)
+    canonical = None
+    for link in tree.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
+            canonical = urljoin(url, link.get("href", "").strip())
+            break
+    if canonical is None and metas.get("og:url"):
+        canonical = urljoin(url, metas["og:url"][0])
+    ld_published, ld_modified = _jsonld_dates(tree)
+    published = [v for k in _PUBLISHED_META for v in metas.get(k, [])] + ld_published
+    modified = [v for k in _MODIFIED_META for v in metas.get(k, [])] + ld_modified
+    return PageMeta(
+        canonical_url=canonical,
+        published=tuple(published),
+        modified=tuple(modified),
+        byline=tuple(_byline_candidates(tree)),
+    )
