@@ -13,21 +13,29 @@ _DROPPED = frozenset(chr(c) for c in (*_MARKS, *_INVISIBLE))
 _DROPPED_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(_DROPPED)) + "]")
 
 
-def _identity(i: int) -> int:
-    return i
+_MARK_CHARS = frozenset(chr(c) for c in _MARKS)
+
+Span = Callable[[int, int], tuple[int, int]]
 
 
-def fold_with_map(text: str) -> tuple[str, Callable[[int], int]]:
+def fold_with_map(text: str) -> tuple[str, Span]:
     """``text`` folded letter for letter (as ``normalize`` folds), marks and invisibles dropped.
 
-    Returns the folded copy and a function from a folded offset to the original offset.
-    Punctuation and spacing stay, so ``/`` in ``كانون الأول/ ديسمبر`` can be matched.
+    Returns the folded copy and a function from a folded span to the span in ``text``; the
+    original span runs on over the marks (tashkeel, tatweel) that end its last word.
     """
     folded = text.translate(_ONE_TO_ONE)
     if not _DROPPED_RE.search(folded):
-        return folded, _identity
+        return folded, lambda start, end: (start, end)
     keep = [i for i, ch in enumerate(folded) if ch not in _DROPPED]
-    return "".join(folded[i] for i in keep), keep.__getitem__
+
+    def span(start: int, end: int) -> tuple[int, int]:
+        stop = keep[end - 1] + 1
+        while stop < len(text) and text[stop] in _MARK_CHARS:
+            stop += 1
+        return keep[start], stop
+
+    return "".join(folded[i] for i in keep), span
 
 
 def _alt(words: Iterable[str]) -> str:

@@ -34,18 +34,21 @@ __all__ = ["PRIORITY", "choose_published", "find_dates", "parse_date"]
 PRIORITY: tuple[str, ...] = ("feed", "meta", "byline", "url")
 """Sources of a publication date, most trusted first (never a related link's date)."""
 
-_PAST_WINDOW_MONTHS = 9  # a month named without a year: the nearest one, at most this far back
-
 
 def _nearest_year(pub: date, month: int, day: int | None) -> int:
-    """The year that puts ``month``/``day`` nearest to ``pub``; ties go to the past."""
+    """The year that puts ``month``/``day`` nearest to ``pub``.
+
+    News reports the past more than it announces the future, so a date ahead of ``pub`` counts
+    double its distance: from October, June is this year's and December next year's is too far.
+    """
     best: tuple[int, int] | None = None
     for year in (pub.year - 1, pub.year, pub.year + 1):
         try:
             when = date(year, month, day or 15)
         except ValueError:
             continue
-        distance = abs((when - pub).days) * 2 + (when > pub)
+        days = (when - pub).days
+        distance = 2 * days + 1 if days > 0 else -days
         if best is None or distance < best[0]:
             best = (distance, year)
     return best[1] if best else pub.year
@@ -150,7 +153,7 @@ def find_dates(text: str, published: datetime | None) -> list[DateMention]:
     ``published``; without it they are left out and absolute dates are still found. Spans are
     offsets into ``text`` itself; overlapping readings keep the longest, then the earliest.
     """
-    folded, index = fold_with_map(text)
+    folded, span = fold_with_map(text)
     pub = published.date() if published is not None else None
     found: list[tuple[int, int, str, Precision]] = []
     for kind, pattern in DATE_PATTERNS:
@@ -165,7 +168,7 @@ def find_dates(text: str, published: datetime | None) -> list[DateMention]:
         if start < taken_until:
             continue
         taken_until = end
-        s, e = index(start), index(end - 1) + 1
+        s, e = span(start, end)
         mentions.append(DateMention(text[s:e], s, e, value, precision))
     return mentions
 
@@ -176,6 +179,7 @@ _RELATIVE = re.compile(
 )
 _UNIT_SECONDS = {"دقي": 60, "دقا": 60, "ساع": 3600, "يوم": 86400, "ايا": 86400, "اسب": 604800}
 _HAS_YEAR = re.compile(r"\b\d{4}\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2}\b")
+_YEAR_FIRST = re.compile(r"\s*\d{4}[-/.]")
 _ARABIC = re.compile("[\u0600-\u06ff]")
 
 
@@ -230,7 +234,7 @@ def _parse_latin(text: str) -> datetime | None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # UnknownTimezoneWarning: the name is dropped, not fatal
         try:
-            return dateutil_parser.parse(text, dayfirst=True)
+            return dateutil_parser.parse(text, dayfirst=not _YEAR_FIRST.match(text))
         except (ValueError, OverflowError):
             return None
 
