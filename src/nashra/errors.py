@@ -7,7 +7,7 @@
     │   ├── FetchTimeout             fetch.timeout   the total deadline ran out
     │   ├── BodyTooLarge             fetch.too_large the decoded body passed the cap
     │   ├── TooManyRedirects         fetch.redirects
-    │   ├── HTTPStatus               fetch.status    4xx / 5xx (``status``, ``retry_after``)
+    │   ├── HTTPStatus               fetch.status    4xx / 5xx (status, retry_after)
     │   ├── ConnectFailed            fetch.connect   refused, reset, DNS, TLS
     │   └── RobotsDisallowed         fetch.robots
     ├── ParseError                   parse           a feed / sitemap / page that cannot be read
@@ -16,8 +16,8 @@
     └── PublishError                 publish         a channel adapter's failure (``channel``)
         ├── RetryLater               publish.retry   try again after ``retry_after`` seconds
         ├── ContentRejected          publish.content the service refused this post's content
-        ├── ChannelPaused            publish.paused  the channel cannot take posts until a person acts
-        └── OutcomeUnknown           publish.unknown the request went out; whether it landed is unknown
+        ├── ChannelPaused            publish.paused  no posts until a person acts
+        └── OutcomeUnknown           publish.unknown sent, but did it land? unknown
 
     Rejected                         drop.<reason>   not an error: an item deliberately not taken
                                                      (duplicate, no link, no title, filtered, ...)
@@ -69,7 +69,12 @@ class HTTPStatus(FetchError):
     code = "fetch.status"
 
     def __init__(
-        self, message: str, *, status: int, where: str | None = None, retry_after: float | None = None
+        self,
+        message: str,
+        *,
+        status: int,
+        where: str | None = None,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(message, where=where)
         self.status = status
@@ -132,7 +137,7 @@ class OutcomeUnknown(PublishError):
     code = "publish.unknown"
 
 
-class Rejected(Exception):  # noqa: N818 - a drop, deliberately not named *Error
+class Rejected(Exception):
     """An item deliberately not taken. Counted per reason; never logged as a failure."""
 
     def __init__(self, reason: str, detail: str = "") -> None:

@@ -71,6 +71,16 @@ class Discovered:
     outlet: str | None = None  # the feed's own title, if any
 
 
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What a source adapter read from one fetched document."""
+
+    items: tuple[Discovered, ...]
+    title: str | None = None  # the feed's own title (the outlet's name, usually)
+    ttl_minutes: float | None = None  # RSS <ttl>, sy:updatePeriod and the like
+    kind: str = "feed"
+
+
 class BlockKind(StrEnum):
     PARAGRAPH = "p"
     HEADING = "h"

@@ -77,31 +77,116 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("database.url", "sqlite:///nashra.db", "قاعدة البيانات (SQLAlchemy URL): SQLite by default, postgresql+psycopg://… later", _str),
-    Setting("fetch.allow_networks", (), "شبكات يُسمح بها رغم حماية SSRF, e.g. [\"127.0.0.0/8\"] for a local test site", _networks),
-    Setting("fetch.contact_url", "", "رابط للتواصل يُضاف إلى User-Agent — a contact URL for site owners", _str),
-    Setting("fetch.feed_deadline", 20.0, "المهلة الكلية لجلب خلاصة (ثوانٍ) — total deadline per feed fetch, seconds", _float),
-    Setting("fetch.page_deadline", 30.0, "المهلة الكلية لجلب صفحة (ثوانٍ) — total deadline per page fetch, seconds", _float),
-    Setting("fetch.max_body_mib", 15.0, "أقصى حجم للمحتوى بعد فك الضغط (MiB) — cap on the decoded body", _float),
+    Setting(
+        "database.url",
+        "sqlite:///nashra.db",
+        "قاعدة البيانات (SQLAlchemy URL): SQLite by default, postgresql+psycopg://… later",
+        _str,
+    ),
+    Setting(
+        "fetch.allow_networks",
+        (),
+        'شبكات يُسمح بها رغم حماية SSRF, e.g. ["127.0.0.0/8"] for a local test site',
+        _networks,
+    ),
+    Setting(
+        "fetch.contact_url",
+        "",
+        "رابط للتواصل يُضاف إلى User-Agent — a contact URL for site owners",
+        _str,
+    ),
+    Setting(
+        "fetch.feed_deadline",
+        20.0,
+        "المهلة الكلية لجلب خلاصة (ثوانٍ) — total deadline per feed fetch, seconds",
+        _float,
+    ),
+    Setting(
+        "fetch.page_deadline",
+        30.0,
+        "المهلة الكلية لجلب صفحة (ثوانٍ) — total deadline per page fetch, seconds",
+        _float,
+    ),
+    Setting(
+        "fetch.max_body_mib",
+        15.0,
+        "أقصى حجم للمحتوى بعد فك الضغط (MiB) — cap on the decoded body",
+        _float,
+    ),
     Setting("fetch.max_redirects", 5, "أقصى عدد لإعادات التوجيه — redirect cap", _int),
-    Setting("fetch.per_host_concurrency", 2, "أقصى عدد طلبات متزامنة لكل مضيف — concurrent requests per host", _int),
-    Setting("fetch.per_host_delay", 1.0, "الفاصل بين طلبات الصفحات للمضيف نفسه (ثوانٍ) — delay between page fetches per host", _float),
-    Setting("fetch.obey_robots", True, "احترام robots.txt عند جلب الصفحات — obey robots.txt for pages", _bool),
+    Setting(
+        "fetch.per_host_concurrency",
+        2,
+        "أقصى عدد طلبات متزامنة لكل مضيف — concurrent requests per host",
+        _int,
+    ),
+    Setting(
+        "fetch.per_host_delay",
+        1.0,
+        "الفاصل بين طلبات الصفحات للمضيف نفسه (ثوانٍ) — delay between page fetches per host",
+        _float,
+    ),
+    Setting(
+        "fetch.obey_robots",
+        True,
+        "احترام robots.txt عند جلب الصفحات — obey robots.txt for pages",
+        _bool,
+    ),
     Setting("fetch.concurrency", 8, "عدد المصادر التي تُجلب معًا — sources fetched at once", _int),
-    Setting("poll.min_minutes", 5.0, "أدنى فاصل بين استطلاعين للمصدر — shortest poll interval, minutes", _float),
-    Setting("poll.max_minutes", 1440.0, "أقصى فاصل بين استطلاعين — longest poll interval, minutes", _float),
-    Setting("poll.error_limit", 3, "عدد الأخطاء المتتالية قبل تعطيل المصدر — consecutive errors before a source is disabled", _int),
-    Setting("extract.min_chars", 200, "أقل طول لنص المقال المستخرج من الصفحة — shortest extracted body accepted", _int),
+    Setting(
+        "poll.min_minutes",
+        5.0,
+        "أدنى فاصل بين استطلاعين للمصدر — shortest poll interval, minutes",
+        _float,
+    ),
+    Setting(
+        "poll.max_minutes",
+        1440.0,
+        "أقصى فاصل بين استطلاعين — longest poll interval, minutes",
+        _float,
+    ),
+    Setting(
+        "poll.error_limit",
+        3,
+        "عدد الأخطاء المتتالية قبل تعطيل المصدر — consecutive errors before a source is disabled",
+        _int,
+    ),
+    Setting(
+        "extract.min_chars",
+        200,
+        "أقل طول لنص المقال المستخرج من الصفحة — shortest extracted body accepted",
+        _int,
+    ),
     Setting("enrich.max_hashtags", 6, "أقصى عدد للوسوم في المنشور — hashtags per post", _int),
-    Setting("enrich.gazetteer", "", "ملف أسماء إضافي (TSV) — an extra gazetteer file of your own", _str),
-    Setting("render.timezone", "", "المنطقة الزمنية لعرض التاريخ؛ فارغ = كما نشرها الموقع — display time zone; empty keeps the outlet's", _str),
-    Setting("web.admin_password_hash_env", "NASHRA_ADMIN_PASSWORD_HASH", "متغير البيئة الذي يحمل تجزئة كلمة مرور المشرف — env var holding the admin password hash", _str),
+    Setting(
+        "enrich.gazetteer", "", "ملف أسماء إضافي (TSV) — an extra gazetteer file of your own", _str
+    ),
+    Setting(
+        "render.timezone",
+        "",
+        "المنطقة الزمنية لعرض التاريخ؛ فارغ = كما نشرها الموقع — display time zone; empty keeps the outlet's",
+        _str,
+    ),
+    Setting(
+        "web.admin_password_hash_env",
+        "NASHRA_ADMIN_PASSWORD_HASH",
+        "متغير البيئة الذي يحمل تجزئة كلمة مرور المشرف — env var holding the admin password hash",
+        _str,
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 _SOURCE_KEYS = {
-    "name", "url", "kind", "interval_minutes", "first_run", "tags", "link_selector", "priority", "rules",
+    "name",
+    "url",
+    "kind",
+    "interval_minutes",
+    "first_run",
+    "tags",
+    "link_selector",
+    "priority",
+    "rules",
 }
 
 
@@ -111,7 +196,7 @@ def _check_first_run(value: str, where: str) -> str:
     if value.startswith("newest:") and value[7:].isdigit():
         return value
     raise ConfigError(
-        f"قيمة first_run غير صالحة: {value!r} — use \"mark_seen\", \"post_all\" or \"newest:N\"",
+        f'قيمة first_run غير صالحة: {value!r} — use "mark_seen", "post_all" or "newest:N"',
         where=where,
     )
 
@@ -174,7 +259,11 @@ class Config:
     def database_url(self) -> str:
         url: str = self.values["database.url"]
         prefix = "sqlite:///"
-        if url.startswith(prefix) and url != "sqlite:///:memory:" and not url.startswith(prefix + "/"):
+        if (
+            url.startswith(prefix)
+            and url != "sqlite:///:memory:"
+            and not url.startswith(prefix + "/")
+        ):
             return prefix + str(self.resolve(url[len(prefix) :]))
         return url
 
@@ -193,7 +282,9 @@ def load_config(
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
-            raise ConfigError("ملف الإعدادات غير موجود — config file not found", where=str(path)) from exc
+            raise ConfigError(
+                "ملف الإعدادات غير موجود — config file not found", where=str(path)
+            ) from exc
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"ملف الإعدادات ليس TOML صالحًا: {exc}", where=str(path)) from exc
     values: dict[str, Any] = {}
@@ -218,7 +309,9 @@ def load_config(
         try:
             parsed[s.name] = s.parse(values[s.name]) if s.name in values else s.default
         except ValueError as exc:
-            raise ConfigError(f"قيمة غير صالحة للإعداد {s.name}: {exc}", where=str(path or "")) from exc
+            raise ConfigError(
+                f"قيمة غير صالحة للإعداد {s.name}: {exc}", where=str(path or "")
+            ) from exc
     sources = tuple(parse_source(t, i) for i, t in enumerate(raw.get("sources", [])))
     names = [s.name for s in sources]
     dupes = sorted({n for n in names if names.count(n) > 1})
@@ -228,7 +321,9 @@ def load_config(
     for i, t in enumerate(raw.get("channels", [])):
         where = f"[[channels]] #{i + 1}"
         if not isinstance(t.get("name"), str) or not isinstance(t.get("kind"), str):
-            raise ConfigError("كل قناة تحتاج name و kind — every channel needs name and kind", where=where)
+            raise ConfigError(
+                "كل قناة تحتاج name و kind — every channel needs name and kind", where=where
+            )
         options = {k: v for k, v in t.items() if k not in ("name", "kind")}
         channels.append(ChannelConfig(name=t["name"], kind=t["kind"], options=options))
     cnames = [c.name for c in channels]
@@ -239,7 +334,11 @@ def load_config(
 
 def example_config() -> str:
     """The annotated example ``nashra init`` writes."""
-    lines = ["# إعدادات نشرة — Nashra configuration (TOML).", "# Every setting below shows its default; environment variables override the file.", ""]
+    lines = [
+        "# إعدادات نشرة — Nashra configuration (TOML).",
+        "# Every setting below shows its default; environment variables override the file.",
+        "",
+    ]
     section = ""
     for s in SETTINGS:
         sec, key = s.name.split(".", 1)

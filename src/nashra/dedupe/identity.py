@@ -12,13 +12,20 @@ import hashlib
 from nashra.arabic import normalize
 from nashra.dedupe.urls import canonical_url, is_web_url
 
+# A body this long (in matching-form characters) identifies an article on its own: a repost
+# under a reworded title is still the same article. Shorter bodies are hashed with the title.
+BODY_ONLY_MIN_CHARS = 280
+
 
 def content_hash(title: str, body: str) -> str:
-    """Hash of the normalized title and body: equal for the same text however it is dressed."""
+    """Hash of the normalized body (with the title when the body is short): equal for the same
+    text however it is dressed."""
     h = hashlib.sha256()
-    h.update(normalize(title).encode())
-    h.update(b"\x00")
-    h.update(normalize(body).encode())
+    folded = normalize(body)
+    if len(folded) < BODY_ONLY_MIN_CHARS:
+        h.update(normalize(title).encode())
+        h.update(b"\x00")
+    h.update(folded.encode())
     return h.hexdigest()[:32]
 
 

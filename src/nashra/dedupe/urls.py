@@ -8,9 +8,31 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "hsa_", "__hs", "_hs")
 TRACKING_NAMES = frozenset(
     {
-        "fbclid", "gclid", "dclid", "gclsrc", "msclkid", "yclid", "igshid", "mkt_tok",
-        "ref", "ref_src", "ref_url", "src", "cmpid", "ncid", "ocid", "s_cid", "spm",
-        "amp", "output", "outputtype", "_ga", "at_medium", "at_campaign", "share", "from",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gclsrc",
+        "msclkid",
+        "yclid",
+        "igshid",
+        "mkt_tok",
+        "ref",
+        "ref_src",
+        "ref_url",
+        "src",
+        "cmpid",
+        "ncid",
+        "ocid",
+        "s_cid",
+        "spm",
+        "amp",
+        "output",
+        "outputtype",
+        "_ga",
+        "at_medium",
+        "at_campaign",
+        "share",
+        "from",
     }
 )
 _MOBILE_PREFIXES = ("www.", "m.", "mobile.", "amp.")

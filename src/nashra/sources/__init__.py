@@ -5,7 +5,7 @@ Built-in kinds register through the same ``register`` decorator an outside plugi
 
 from __future__ import annotations
 
-from nashra.sources.base import SourceAdapter, adapter_for, detect_kind, register, registry
 from nashra.sources import feed as _feed  # noqa: F401  (registers "feed")
+from nashra.sources.base import SourceAdapter, adapter_for, detect_kind, register, registry
 
 __all__ = ["SourceAdapter", "adapter_for", "detect_kind", "register", "registry"]

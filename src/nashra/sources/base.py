@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from nashra.errors import ParseError
-from nashra.models import Discovered, Fetched, SourceSpec
+from nashra.models import Fetched, Listing, SourceSpec
 
 
 class SourceAdapter(Protocol):
@@ -16,8 +16,8 @@ class SourceAdapter(Protocol):
         """Does this content look like this kind of source?"""
         ...
 
-    def parse(self, fetched: Fetched, spec: SourceSpec) -> list[Discovered]:
-        """The items in the fetched document, newest first as the source lists them."""
+    def parse(self, fetched: Fetched, spec: SourceSpec) -> Listing:
+        """The items in the fetched document, in the order the source lists them."""
         ...
 
 

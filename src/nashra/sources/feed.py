@@ -10,10 +10,12 @@ from typing import Any
 import feedparser
 from dateutil import parser as dateutil_parser
 
+from nashra.arabic.dates import parse_date
 from nashra.dedupe.urls import is_web_url
 from nashra.errors import ParseError
-from nashra.models import Discovered, Fetched, SourceSpec
+from nashra.models import Discovered, Fetched, Listing, SourceSpec
 from nashra.sources.base import register
+from nashra.sources.jsonfeed import parse_json_feed
 
 _FEED_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(rss|feed|rdf:RDF)\b", re.S)
 _JSON_FEED = re.compile(rb'^\s*\{.*"version"\s*:\s*"https://jsonfeed\.org/version/', re.S)
@@ -28,14 +30,9 @@ def _date(raw: str | None, parsed: Any) -> datetime | None:
                 return d
         except (ValueError, OverflowError):
             pass
-        try:
-            from nashra.arabic.dates import parse_date
-        except ImportError:  # the Arabic date parser is optional at this layer
-            parse_date = None
-        if parse_date is not None:
-            got = parse_date(raw)
-            if got is not None:
-                return got
+        got = parse_date(raw)
+        if got is not None:
+            return got
     if parsed:
         return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
     return None
@@ -54,9 +51,9 @@ def _image(entry: Any) -> str | None:
         if is_web_url(url):
             return str(url)
     for link in entry.get("links", []):
-        if link.get("rel") == "enclosure" and str(link.get("type", "")).startswith("image/"):
-            if is_web_url(link.get("href")):
-                return str(link["href"])
+        is_image = str(link.get("type", "")).startswith("image/")
+        if link.get("rel") == "enclosure" and is_image and is_web_url(link.get("href")):
+            return str(link["href"])
     img = entry.get("image")
     if isinstance(img, dict) and is_web_url(img.get("href")):
         return str(img["href"])
@@ -81,9 +78,7 @@ def entry_to_discovered(entry: Any, source: str, outlet: str | None) -> Discover
         author=_text(entry.get("author")),
         published=_date(entry.get("published"), entry.get("published_parsed")),
         updated=_date(entry.get("updated"), entry.get("updated_parsed")),
-        categories=tuple(
-            t["term"].strip() for t in entry.get("tags", []) if _text(t.get("term"))
-        ),
+        categories=tuple(t["term"].strip() for t in entry.get("tags", []) if _text(t.get("term"))),
         image=_image(entry),
         outlet=outlet,
     )
@@ -97,7 +92,9 @@ class FeedAdapter:
         head = fetched.body[:4096].lstrip(b"\xef\xbb\xbf")
         return bool(_FEED_START.match(head) or _JSON_FEED.match(head))
 
-    def parse(self, fetched: Fetched, spec: SourceSpec) -> list[Discovered]:
+    def parse(self, fetched: Fetched, spec: SourceSpec) -> Listing:
+        if _JSON_FEED.match(fetched.body[:4096].lstrip(b"\xef\xbb\xbf")):
+            return parse_json_feed(fetched, spec)
         headers = dict(fetched.headers)
         headers.setdefault("content-location", fetched.url)
         parsed = feedparser.parse(fetched.body, response_headers=headers, sanitize_html=True)
@@ -107,4 +104,9 @@ class FeedAdapter:
                 f"الخلاصة غير قابلة للقراءة: {why} — the feed cannot be read", where=fetched.url
             )
         outlet = _text(parsed.feed.get("title"))
-        return [entry_to_discovered(e, spec.name, outlet) for e in parsed.entries]
+        ttl: float | None = None
+        raw_ttl = parsed.feed.get("ttl")
+        if isinstance(raw_ttl, str) and raw_ttl.strip().isdigit():
+            ttl = float(raw_ttl.strip())
+        items = tuple(entry_to_discovered(e, spec.name, outlet) for e in parsed.entries)
+        return Listing(items=items, title=outlet, ttl_minutes=ttl, kind="feed")

@@ -72,6 +72,21 @@ def add(conn: sa.Connection, post: Post, state: PostState = PostState.PENDING) -
     return int(pk[0])
 
 
+def rerender(conn: sa.Connection, post: Post) -> None:
+    """New text for an article's post; a post already sent is flagged for an edit."""
+    conn.execute(
+        t.update()
+        .where(t.c.article_id == post.article_id, t.c.channel == post.channel)
+        .values(
+            text=post.text,
+            title=post.title,
+            hashtags=list(post.hashtags),
+            needs_edit=t.c.state == PostState.SENT.value,
+            updated_at=now(),
+        )
+    )
+
+
 _OPEN = (PostState.PENDING.value, PostState.IN_FLIGHT.value)
 
 
@@ -79,10 +94,7 @@ def claim(conn: sa.Connection, channel: str, at: datetime | None = None) -> Post
     """Take the channel's oldest pending post if it is due and nothing else is in flight."""
     at = at or now()
     head = conn.execute(
-        sa.select(t)
-        .where(t.c.channel == channel, t.c.state.in_(_OPEN))
-        .order_by(t.c.id)
-        .limit(1)
+        sa.select(t).where(t.c.channel == channel, t.c.state.in_(_OPEN)).order_by(t.c.id).limit(1)
     ).first()
     if head is None or head._mapping["state"] != PostState.PENDING.value:
         return None
@@ -160,9 +172,7 @@ def recover_stale(conn: sa.Connection, lease: timedelta) -> int:
     ids = [
         r[0]
         for r in conn.execute(
-            sa.select(t.c.id).where(
-                t.c.state == PostState.IN_FLIGHT.value, t.c.claimed_at < cutoff
-            )
+            sa.select(t.c.id).where(t.c.state == PostState.IN_FLIGHT.value, t.c.claimed_at < cutoff)
         )
     ]
     for pid in ids:

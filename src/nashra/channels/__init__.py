@@ -1,0 +1,12 @@
+"""Channel adapters: each sends a ``Post`` and nothing else.
+
+Built-in kinds register through ``register`` exactly as an outside plugin would; the pipeline
+looks kinds up in the registry, never through an if/elif ladder.
+"""
+
+from __future__ import annotations
+
+from nashra.channels import local as _local  # noqa: F401  (registers "directory", "stdout")
+from nashra.channels.base import Channel, ChannelOptions, build_channel, register, registry
+
+__all__ = ["Channel", "ChannelOptions", "build_channel", "register", "registry"]

@@ -1,0 +1,370 @@
+"""One source through the stages: fetch → discover → extract → normalize → dedupe → enrich → store.
+
+Every item ends in exactly one recorded outcome: accepted (stored, and queued on each channel),
+unchanged (already known), dropped (``Rejected``, counted per reason) or failed (a
+``NashraError``, kept with its code and where it happened). A failure in one item or one source
+never stops the others; nothing accepted is ever lost, because an article and its outbox rows are
+written in one transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from nashra.arabic import clean_display, normalize
+from nashra.channels import Channel
+from nashra.dedupe.decide import decide
+from nashra.dedupe.identity import content_hash, identity
+from nashra.dedupe.urls import canonical_url, is_web_url
+from nashra.enrich import enrich
+from nashra.errors import FetchError, HTTPStatus, NashraError, Rejected
+from nashra.extract import extract_page, from_feed
+from nashra.fetch import Fetcher
+from nashra.models import Article, Discovered, Enrichment, Extracted, PostState, SourceSpec
+from nashra.render import Renderer
+from nashra.schedule import next_poll
+from nashra.settings import Config
+from nashra.sources import adapter_for, detect_kind
+from nashra.store import Store, articles, outbox, sources
+
+log = logging.getLogger("nashra.pipeline")
+
+
+@dataclass
+class SourceReport:
+    source: str
+    fetched: bool = False
+    not_modified: bool = False
+    items: int = 0
+    accepted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    drops: Counter[str] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)  # "code: message (where)"
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.errors)
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelView:
+    """What the ingest side needs of a channel: its name, template and review setting."""
+
+    name: str
+    renderer: Renderer
+    review: bool
+
+
+def channel_views(channels: Sequence[Channel], config: Config) -> list[ChannelView]:
+    views = []
+    for ch in channels:
+        opts = ch.options
+        tz = opts.timezone or config["render.timezone"] or None
+        tdir = config.base_dir / "templates"
+        renderer = Renderer(
+            opts.template, template_dir=tdir if tdir.is_dir() else None, timezone=tz
+        )
+        views.append(ChannelView(ch.name, renderer, opts.review))
+    return views
+
+
+def _first_run_modes(spec: SourceSpec, items: Sequence[Discovered]) -> list[bool]:
+    """Which items of a new source are published (True) or only stored and marked seen."""
+    if spec.first_run == "post_all":
+        return [True] * len(items)
+    if spec.first_run.startswith("newest:"):
+        n = int(spec.first_run.split(":", 1)[1])
+        epoch = datetime.min.replace(tzinfo=UTC)
+        order = sorted(range(len(items)), key=lambda i: items[i].published or epoch, reverse=True)
+        chosen = set(order[:n])
+        return [i in chosen for i in range(len(items))]
+    return [False] * len(items)
+
+
+def _oldest_first(items: Sequence[Discovered]) -> list[int]:
+    epoch = datetime.min.replace(tzinfo=UTC)
+    # Feeds list newest first; items without a date keep their listed order, oldest last.
+    return sorted(range(len(items)), key=lambda i: (items[i].published or epoch, -i))
+
+
+class Ingest:
+    """Polls sources and turns their items into stored articles and queued posts."""
+
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        fetcher: Fetcher,
+        channels: Sequence[ChannelView],
+        *,
+        on_item: Callable[[str], None] | None = None,
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.fetcher = fetcher
+        self.channels = list(channels)
+        self.on_item = on_item or (lambda _source: None)
+
+    # -- one source ------------------------------------------------------------------------
+    async def poll(self, spec: SourceSpec) -> SourceReport:
+        report = SourceReport(spec.name)
+        with self.store.tx() as conn:
+            sources.upsert(conn, spec.name, spec.url, spec.kind)
+            state = sources.get(conn, spec.name)
+        assert state is not None
+        bounds = (
+            timedelta(minutes=self.config["poll.min_minutes"]),
+            timedelta(minutes=self.config["poll.max_minutes"]),
+        )
+        interval = timedelta(minutes=spec.interval_minutes)
+        try:
+            fetched = await self.fetcher.get(
+                spec.url, kind="feed", etag=state.etag, last_modified=state.last_modified
+            )
+        except FetchError as exc:
+            retry_after = exc.retry_after if isinstance(exc, HTTPStatus) else None
+            self._source_error(spec, exc, interval, bounds, state.consecutive_errors, retry_after)
+            report.errors.append(f"{exc.code}: {exc}")
+            return report
+        report.fetched = True
+        cache_control = fetched.headers.get("cache-control")
+        expires = fetched.headers.get("expires")
+        if fetched.not_modified:
+            report.not_modified = True
+            with self.store.tx() as conn:
+                sources.record_success(
+                    conn,
+                    spec.name,
+                    etag=fetched.etag or state.etag,
+                    last_modified=fetched.last_modified or state.last_modified,
+                    next_poll_at=next_poll(
+                        datetime.now(UTC),
+                        interval=interval,
+                        bounds=bounds,
+                        cache_control=cache_control,
+                        expires=expires,
+                    ),
+                )
+            return report
+        try:
+            kind = spec.kind or state.kind or detect_kind(fetched)
+            listing = adapter_for(kind).parse(fetched, spec)
+        except NashraError as exc:
+            self._source_error(spec, exc, interval, bounds, state.consecutive_errors, None)
+            report.errors.append(f"{exc.code}: {exc}")
+            return report
+        items = listing.items
+        report.items = len(items)
+        publish = _first_run_modes(spec, items) if not state.first_run_done else [True] * len(items)
+        for i in _oldest_first(items):
+            await self._item(spec, items[i], publish[i], report)
+            self.on_item(spec.name)
+        with self.store.tx() as conn:
+            sources.record_success(
+                conn,
+                spec.name,
+                etag=fetched.etag,
+                last_modified=fetched.last_modified,
+                next_poll_at=next_poll(
+                    datetime.now(UTC),
+                    interval=interval,
+                    ttl_minutes=listing.ttl_minutes,
+                    bounds=bounds,
+                    cache_control=cache_control,
+                    expires=expires,
+                ),
+                kind=kind,
+            )
+            if not state.first_run_done:
+                sources.set_first_run_done(conn, spec.name)
+        return report
+
+    def _source_error(
+        self,
+        spec: SourceSpec,
+        exc: NashraError,
+        interval: timedelta,
+        bounds: tuple[timedelta, timedelta],
+        errors_before: int,
+        retry_after: float | None,
+    ) -> None:
+        log.warning("%s: %s", spec.name, exc)
+        when = next_poll(
+            datetime.now(UTC),
+            interval=interval,
+            retry_after=retry_after,
+            consecutive_errors=errors_before + 1,
+            bounds=bounds,
+        )
+        with self.store.tx() as conn:
+            sources.record_error(
+                conn,
+                spec.name,
+                code=exc.code,
+                message=str(exc),
+                next_poll_at=when,
+                error_limit=self.config["poll.error_limit"],
+            )
+        self.store.record_event(
+            stage="fetch",
+            kind="error",
+            code=exc.code,
+            source=spec.name,
+            url=spec.url,
+            detail=str(exc),
+        )
+
+    # -- one item --------------------------------------------------------------------------
+    async def _item(
+        self, spec: SourceSpec, item: Discovered, publish: bool, report: SourceReport
+    ) -> None:
+        try:
+            await self._process(spec, item, publish, report)
+        except Rejected as drop:
+            report.drops[drop.reason] += 1
+            self.store.record_event(
+                stage="ingest",
+                kind="drop",
+                code=drop.code,
+                source=spec.name,
+                url=item.url,
+                detail=drop.detail,
+            )
+        except NashraError as exc:
+            report.errors.append(f"{exc.code}: {exc}")
+            self.store.record_event(
+                stage="ingest",
+                kind="error",
+                code=exc.code,
+                source=spec.name,
+                url=item.url,
+                detail=str(exc),
+            )
+
+    async def _process(
+        self, spec: SourceSpec, item: Discovered, publish: bool, report: SourceReport
+    ) -> None:
+        if item.url is None and not (item.content_html or item.summary_html):
+            raise Rejected(
+                "no_link", "عنصر بلا رابط ولا محتوى — an entry with no link and no content"
+            )
+        key = identity(
+            spec.name,
+            guid=item.guid,
+            url=item.url,
+            title=item.title or "",
+            body=item.content_html or item.summary_html or "",
+        )
+        with self.store.read() as conn:
+            known = articles.by_identity(conn, key)
+        if known is not None:
+            if known["deleted_at"] is not None:
+                raise Rejected("tombstoned", "حُذف هذا المقال من قبل — deleted earlier")
+            changed_title = item.title and clean_display(item.title) != known["title"]
+            if not changed_title:
+                report.unchanged += 1
+                return
+        extracted = await self._extract(spec, item, fetch_page=publish)
+        article = self._article(spec, item, extracted, key)
+        result = enrich(
+            article.title,
+            article.text,
+            categories=article.categories,
+            source_tags=spec.tags,
+            max_hashtags=self.config["enrich.max_hashtags"],
+        )
+        with self.store.tx() as conn:
+            if known is not None:
+                articles.update(conn, known["id"], article, result)
+                report.updated += 1
+                self._queue_edits(conn, replace(article, id=known["id"]), result)
+                return
+            verdict = decide(conn, article)
+            article_id = articles.insert(
+                conn,
+                article,
+                result,
+                duplicate_of=verdict.duplicate_of,
+                story_id=verdict.story_id,
+            )
+            stored = replace(article, id=article_id)
+            if verdict.duplicate_of is not None:
+                report.duplicates += 1
+                report.drops["duplicate"] += 1
+                return
+            state = PostState.PENDING if publish else PostState.SKIPPED
+            for ch in self.channels:
+                post = ch.renderer.render(stored, result, ch.name)
+                chosen = PostState.HELD if (ch.review and state is PostState.PENDING) else state
+                outbox.add(conn, post, chosen)
+        report.accepted += 1
+
+    def _queue_edits(self, conn: sa.Connection, article: Article, result: Enrichment) -> None:
+        """An updated article re-renders its posts; sent ones are flagged for an edit."""
+        for ch in self.channels:
+            outbox.rerender(conn, ch.renderer.render(article, result, ch.name))
+
+    async def _extract(self, spec: SourceSpec, item: Discovered, *, fetch_page: bool) -> Extracted:
+        has_feed_text = bool(item.content_html or item.summary_html)
+        if not fetch_page and has_feed_text:
+            return from_feed(item, "first_run")
+        if item.url is None:
+            return from_feed(item, "no_link")
+        try:
+            page = await self.fetcher.get(item.url, kind="page")
+            return await asyncio.to_thread(extract_page, page.body, page.url, hint=item)
+        except NashraError as exc:
+            if not has_feed_text:
+                raise
+            self.store.record_event(
+                stage="extract",
+                kind="drop",
+                code="drop.fallback_feed",
+                source=spec.name,
+                url=item.url,
+                detail=f"{exc.code}: {exc}",
+            )
+            return from_feed(item, exc.code)
+
+    def _article(self, spec: SourceSpec, item: Discovered, ex: Extracted, key: str) -> Article:
+        title = clean_display(item.title or ex.title or "")
+        if not title:
+            raise Rejected("no_title", "عنصر بلا عنوان — an entry with no title")
+        blocks = tuple(b for b in ex.blocks if b.text.strip())
+        if not blocks:
+            raise Rejected("empty", "لا نص للمقال — no article text")
+        url = item.url or ex.url
+        if not is_web_url(url):
+            raise Rejected("bad_link", f"رابط غير صالح: {url!r}")
+        body = "\n".join(b.text for b in blocks)
+        published = item.published or ex.published
+        outlet = ex.outlet or item.outlet or spec.name
+        categories = tuple(dict.fromkeys(item.categories + ex.tags))
+        return Article(
+            identity=key,
+            source=spec.name,
+            url=url,
+            canonical_url=canonical_url(ex.canonical_url or url),
+            title=title,
+            blocks=blocks,
+            author=clean_display(item.author or ex.author or "") or None,
+            published=published,
+            modified=item.updated or ex.modified,
+            outlet=clean_display(outlet),
+            image=item.image or ex.image,
+            categories=categories,
+            method=ex.method,
+            fallback_reason=ex.fallback_reason,
+            match_title=normalize(title),
+            match_text=normalize(title + "\n" + body),
+            content_hash=content_hash(title, body),
+        )

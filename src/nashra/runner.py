@@ -1,0 +1,129 @@
+"""A cycle (poll the due sources, then publish) and the daemon loop around it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from nashra.channels import Channel, build_channel
+from nashra.fetch import Fetcher, FetchPolicy, make_user_agent
+from nashra.models import SourceSpec
+from nashra.pipeline import Ingest, SourceReport, channel_views
+from nashra.publish import PublishReport, publish
+from nashra.settings import Config
+from nashra.store import Store, sources
+
+log = logging.getLogger("nashra.runner")
+
+
+def fetch_policy(config: Config) -> FetchPolicy:
+    return FetchPolicy(
+        feed_deadline=config["fetch.feed_deadline"],
+        page_deadline=config["fetch.page_deadline"],
+        max_body=int(config["fetch.max_body_mib"] * 1024 * 1024),
+        max_redirects=config["fetch.max_redirects"],
+        allow_networks=config["fetch.allow_networks"],
+        user_agent=make_user_agent(config["fetch.contact_url"] or None),
+        per_host_concurrency=config["fetch.per_host_concurrency"],
+        per_host_delay=config["fetch.per_host_delay"],
+        obey_robots=config["fetch.obey_robots"],
+    )
+
+
+def build_channels(config: Config) -> list[Channel]:
+    return [build_channel(c, config) for c in config.channels]
+
+
+@dataclass
+class CycleReport:
+    sources: list[SourceReport] = field(default_factory=list)
+    publish: PublishReport = field(default_factory=PublishReport)
+
+    @property
+    def failed(self) -> bool:
+        return any(s.failed for s in self.sources) or self.publish.failed
+
+    def total(self, name: str) -> int:
+        return sum(int(getattr(s, name)) for s in self.sources)
+
+
+class Runner:
+    """Owns the store, the fetcher and the channels for a cycle or for the daemon."""
+
+    def __init__(
+        self,
+        config: Config,
+        store: Store | None = None,
+        *,
+        channels: Sequence[Channel] | None = None,
+    ) -> None:
+        self.config = config
+        self.store = store or Store(config.database_url)
+        self.channels = list(channels) if channels is not None else build_channels(config)
+        self.views = channel_views(self.channels, config)
+
+    def due(self, at: datetime | None = None, *, all_sources: bool = False) -> list[SourceSpec]:
+        with self.store.read() as conn:
+            states = {s.name: s for s in sources.all_states(conn)}
+        due = []
+        for spec in self.config.sources:
+            state = states.get(spec.name)
+            if state is None or state.url != spec.url:
+                due.append(spec)
+            elif (all_sources and not state.disabled) or state.due(at):
+                due.append(spec)
+        return due
+
+    async def cycle(
+        self,
+        *,
+        all_sources: bool = True,
+        on_source: Callable[[SourceReport], None] | None = None,
+        on_item: Callable[[str], None] | None = None,
+    ) -> CycleReport:
+        report = CycleReport()
+        specs = self.due(all_sources=all_sources)
+        async with Fetcher(fetch_policy(self.config)) as fetcher:
+            ingest = Ingest(self.config, self.store, fetcher, self.views, on_item=on_item)
+            gate = asyncio.Semaphore(self.config["fetch.concurrency"])
+
+            async def one(spec: SourceSpec) -> SourceReport:
+                async with gate:
+                    try:
+                        rep = await ingest.poll(spec)
+                    except Exception as exc:  # a bug must not take the other sources down
+                        log.exception("source %s crashed", spec.name)
+                        rep = SourceReport(spec.name, errors=[f"bug: {exc!r}"])
+                if on_source:
+                    on_source(rep)
+                return rep
+
+            report.sources = list(await asyncio.gather(*(one(s) for s in specs)))
+        report.publish = await publish(self.store, self.channels)
+        return report
+
+    async def run_forever(self, stop: asyncio.Event, *, max_sleep: float = 30.0) -> None:
+        """Poll each source on its own schedule and publish, until ``stop`` is set."""
+        while not stop.is_set():
+            try:
+                await self.cycle(all_sources=False)
+            except Exception:  # the daemon outlives any one cycle
+                log.exception("cycle failed")
+            sleep = max_sleep
+            with self.store.read() as conn:
+                nexts = [s.next_poll_at for s in sources.all_states(conn) if not s.disabled]
+            upcoming = [n for n in nexts if n is not None]
+            if upcoming:
+                wait = (min(upcoming) - datetime.now(UTC)).total_seconds()
+                sleep = min(max(wait, 1.0), max_sleep)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=sleep)
+
+    async def aclose(self) -> None:
+        for ch in self.channels:
+            await ch.aclose()
+        self.store.close()
