@@ -1,0 +1,147 @@
+"""Entities in one text: gazetteer matches first, then the harvest rules, then repeats.
+
+The order is what resolves overlaps: a gazetteer match is kept unless a quoted or acronym-tied
+organisation/place contains it; rule candidates only take free tokens; at the end every name
+found once (its full form, and a person's family name) is looked up again in the rest of the
+text, so ``وقال حسين`` after ``فؤاد حسين`` is the same person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from nashra.enrich import rules
+from nashra.enrich._text import Token, is_stopword
+from nashra.enrich.gazetteer import Entry, Gazetteer, Match
+
+__all__ = ["Found", "find_entities"]
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    first: int  # token range [first, last)
+    last: int
+    start: int  # character offsets into the text
+    end: int
+    type: str
+    canonical: str
+    hashtag: str  # the entry's hashtag form ("" → derived from ``canonical``)
+    kind: str
+    rule: str  # gazetteer, quote, acronym, role, name, head, repeat
+
+
+def _found(
+    text: str,
+    tokens: Sequence[Token],
+    first: int,
+    last: int,
+    entry: Entry,
+    rule: str,
+    clitic: str = "",
+) -> Found:
+    start = tokens[first].start
+    if clitic and text[start : start + len(clitic)] == clitic:
+        start += len(clitic)
+    elif clitic:
+        # The display word carries marks inside its clitic: keep the whole word.
+        pass
+    end = tokens[last - 1].end
+    return Found(
+        first, last, start, end, entry.type, entry.canonical, entry.hashtag, entry.kind, rule
+    )
+
+
+def _display(text: str, tokens: Sequence[Token], first: int, last: int) -> str:
+    return text[tokens[first].start : tokens[last - 1].end]
+
+
+def find_entities(text: str, tokens: Sequence[Token], gazetteer: Gazetteer) -> list[Found]:
+    """Entities of ``text`` (tokens from ``word_spans(text)``), in reading order."""
+    n = len(tokens)
+    owner: list[Found | None] = [None] * n
+
+    def place(f: Found) -> None:
+        for k in range(f.first, f.last):
+            owner[k] = f
+
+    def free(first: int, last: int) -> bool:
+        return all(owner[k] is None for k in range(first, last))
+
+    for m in gazetteer.find(tokens):
+        place(_from_match(text, tokens, m))
+
+    # Quoted names: an organisation/place head wins over what the gazetteer found inside.
+    for c in rules.quoted(text, tokens):
+        inside = {id(owner[k]) for k in range(c.first, c.last) if owner[k] is not None}
+        covered = [owner[k] for k in range(c.first, c.last)]
+        if c.type == "misc" and inside:
+            continue
+        if (
+            c.type != "misc"
+            and covered
+            and all(f is not None and f.first == c.first and f.last == c.last for f in covered)
+        ):
+            continue
+        if any(f is not None and (f.first < c.first or f.last > c.last) for f in covered):
+            continue
+        name = _display(text, tokens, c.first, c.last)
+        entry = gazetteer.get(name) or Entry(name, c.type)
+        for k in range(c.first, c.last):
+            owner[k] = None
+        place(_found(text, tokens, c.first, c.last, entry, "quote"))
+
+    # Acronyms tie to the entity right before the parenthesis (or stand alone as organisations).
+    for acr, before in rules.acronyms(text, tokens):
+        if owner[acr] is not None:
+            continue
+        prev = owner[before]
+        acr_text = _display(text, tokens, acr, acr + 1)
+        if prev is not None:
+            entry = Entry(prev.canonical, prev.type, prev.hashtag, prev.kind)
+        else:
+            entry = Entry(acr_text, "organisation")
+        place(_found(text, tokens, acr, acr + 1, entry, "acronym"))
+
+    taken = [o is not None for o in owner]
+    for c in rules.names(tokens, taken) + rules.head_phrases(tokens, taken):
+        if not free(c.first, c.last):
+            continue
+        name = _display(text, tokens, c.first, c.last)
+        place(_found(text, tokens, c.first, c.last, Entry(name, c.type, "", c.kind), c.rule))
+
+    found = _unique(owner)
+    local = _local_gazetteer(tokens, found)
+    if len(local):
+        taken = [o is not None for o in owner]
+        for m in local.find(tokens, taken):
+            place(_found(text, tokens, m.first, m.last, m.entry, "repeat", m.clitic))
+        found = _unique(owner)
+    return found
+
+
+def _from_match(text: str, tokens: Sequence[Token], m: Match) -> Found:
+    return _found(text, tokens, m.first, m.last, m.entry, "gazetteer", m.clitic)
+
+
+def _unique(owner: Sequence[Found | None]) -> list[Found]:
+    out: list[Found] = []
+    for f in owner:
+        if f is not None and (not out or out[-1] is not f):
+            out.append(f)
+    return out
+
+
+def _local_gazetteer(tokens: Sequence[Token], found: Sequence[Found]) -> Gazetteer:
+    """Names this text introduced, to find their other mentions (and a person's family name)."""
+    local = Gazetteer()
+    for f in found:
+        entry = Entry(f.canonical, f.type, f.hashtag, f.kind)
+        words = tuple(t.norm for t in tokens[f.first : f.last])
+        if f.rule != "gazetteer" and f.type != "misc":
+            local.add(entry, [" ".join(words)])
+        if f.type == "person" and len(words) >= 2:
+            family = words[-1]
+            if len(family) >= 3 and not is_stopword(family):
+                local.add(entry, [family])
+    return local
