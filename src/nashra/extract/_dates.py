@@ -14,11 +14,16 @@ from __future__ import annotations
 
 import email.utils
 import re
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 
-from nashra.extract._meta import PageMeta
+import htmldate
+from lxml.html import HtmlElement
+
+from nashra.arabic.dates import choose_published, parse_date
+from nashra.extract._meta import PageMeta, pruned_copy
 from nashra.models import Discovered
 
 __all__ = ["DateChoice", "choose_dates", "parse_stamp", "url_date"]
@@ -42,7 +47,7 @@ _TEXT_DMY = re.compile(
 class DateChoice:
     published: datetime | None
     modified: datetime | None
-    source: str | None  # "feed" | "meta" | "byline" | "url"
+    source: str | None  # "feed" | "meta" | "byline" | "url" | "markup"
 
 
 def _plausible(value: datetime, now: datetime) -> bool:
@@ -82,12 +87,8 @@ def _from_groups(groups: Iterable[str | None]) -> datetime | None:
         return None
 
 
-def _minimal_parse_text(text: str, reference: datetime | None = None) -> datetime | None:
-    """Numeric dates in byline text (``2025-10-07``, ``07.10.2025``, ``7/10/2025 11:53``).
-
-    Stand-in until ``nashra.arabic.dates.parse_date`` exists (Arabic month names, relative
-    dates); swapping is the one assignment to ``_parse_text`` below.
-    """
+def _numbers_in_text(text: str) -> datetime | None:
+    """A numeric date inside longer byline text (``Posted 07.10.2025, 11:53 by …``)."""
     raw = _DIGITS.sub(lambda m: str(int(m[0])), text)  # Eastern Arabic / Persian digits
     found = _TEXT_ISO.search(raw)
     if found:
@@ -99,11 +100,12 @@ def _minimal_parse_text(text: str, reference: datetime | None = None) -> datetim
         if month > 12 and day <= 12:  # month/day/year written the American way
             day, month = month, day
         return _from_groups((str(y), str(month), str(day), h, mi, s))
-    del reference  # relative dates need the Arabic parser
     return None
 
 
-_parse_text = _minimal_parse_text  # → nashra.arabic.dates.parse_date when it lands
+def _parse_byline_text(text: str, reference: datetime) -> datetime | None:
+    """Arabic and Latin byline forms (``nashra.arabic.dates``), then a numeric date within."""
+    return parse_date(text, reference) or _numbers_in_text(text)
 
 
 def url_date(url: str | None) -> datetime | None:
@@ -133,34 +135,52 @@ def _first(values: Iterable[str], now: datetime) -> datetime | None:
     return None
 
 
-def _from_byline(meta: PageMeta, reference: datetime | None, now: datetime) -> datetime | None:
-    for kind, raw in meta.byline:
-        value = parse_stamp(raw) if kind == "iso" else _parse_text(raw, reference)
+def _from_byline(meta: PageMeta, reference: datetime, now: datetime) -> datetime | None:
+    """Machine stamps (``<time datetime>``) first, then the first byline text that parses."""
+    for kind, raw in sorted(meta.byline, key=lambda c: c[0] != "iso"):  # stable: page order kept
+        value = parse_stamp(raw) if kind == "iso" else _parse_byline_text(raw, reference)
         if value is not None and _plausible(value, now):
             return value
     return None
 
 
+def _from_markup(tree: HtmlElement) -> datetime | None:
+    """Last resort: htmldate's quick search (no free-text search: it invents days for Arabic)
+    on the page without its related links, sidebars and comments."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        found = htmldate.find_date(pruned_copy(tree), extensive_search=False, original_date=True)
+    return _from_groups((*found.split("-"), None, None, None)) if found else None
+
+
 def choose_dates(
-    hint: Discovered | None, meta: PageMeta | None, url: str, *, now: datetime | None = None
+    hint: Discovered | None,
+    meta: PageMeta | None,
+    url: str,
+    *,
+    tree: HtmlElement | None = None,
+    now: datetime | None = None,
 ) -> DateChoice:
-    """Published and modified dates by priority: feed > meta > byline > URL."""
+    """Published and modified dates by priority: feed > meta > byline > URL > markup."""
     now = now or datetime.now(UTC)
     feed_pub = hint.published if hint else None
     feed_mod = hint.updated if hint else None
     meta_pub = _first(meta.published, now) if meta else None
     meta_mod = _first(meta.modified, now) if meta else None
-    published, source = None, None
-    if feed_pub is not None:
-        published, source = feed_pub, "feed"
-    elif meta_pub is not None:
-        published, source = meta_pub, "meta"
-    elif meta is not None and (byline := _from_byline(meta, meta_mod, now)) is not None:
-        published, source = byline, "byline"
-    else:
-        own = url_date(url) or url_date(meta.canonical_url if meta else None)
-        if own is not None and _plausible(own, now):
-            published, source = own, "url"
+    byline = _from_byline(meta, now, now) if meta is not None else None
+    own = url_date(url) or url_date(meta.canonical_url if meta else None)
+    published, source = choose_published(
+        [
+            ("feed", feed_pub),
+            ("meta", meta_pub),
+            ("byline", byline),
+            ("url", own if own is not None and _plausible(own, now) else None),
+        ]
+    )
+    if published is None and tree is not None:
+        found = _from_markup(tree)
+        if found is not None and _plausible(found, now):
+            published, source = found, "markup"
     modified = feed_mod or meta_mod
     zone = _zone_of((published, modified, meta_pub, meta_mod))
     return DateChoice(_aware(published, zone), _aware(modified, zone), source)

@@ -15,12 +15,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from copy import deepcopy
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
-__all__ = ["PageMeta", "read_meta"]
+__all__ = ["PageMeta", "pruned_copy", "read_meta"]
 
 _PUBLISHED_META = (
     "article:published_time",
@@ -171,6 +172,29 @@ def _off_limits(el: HtmlElement) -> bool:
         if marks.strip() and _OFF_LIMITS.search(marks):
             return True
     return False
+
+
+def pruned_copy(tree: HtmlElement) -> HtmlElement:
+    """A copy of ``tree`` without links' surroundings that carry other articles' dates: asides,
+    navigation, footers, related/sidebar/comment boxes (for a last-resort date search)."""
+    copy = deepcopy(tree)
+    body = copy.find("body")
+    if body is None:
+        return copy
+    doomed = [
+        el
+        for el in body.iter()
+        if isinstance(el.tag, str)
+        and (
+            el.tag in ("aside", "nav", "footer")
+            or _OFF_LIMITS.search(f"{el.get('class') or ''} {el.get('id') or ''}")
+        )
+    ]
+    for el in doomed:
+        parent = el.getparent()
+        if parent is not None:
+            parent.remove(el)
+    return copy
 
 
 def _byline_candidates(tree: HtmlElement) -> list[tuple[str, str]]:

@@ -69,7 +69,7 @@ def _run(html: bytes | str, url: str, hint: Discovered | None, rules: SiteRules 
     blocks = strip_edges(blocks_from_tree(doc.body), title)
     if sum(len(b.text) for b in blocks) < MIN_TEXT_CHARS:
         raise ExtractError("نص المقال قصير جدًا / too little article text", where=url)
-    dates = choose_dates(hint, meta, url)
+    dates = choose_dates(hint, meta, url, tree=tree)
     outlet = clean_display(doc.sitename or "") or None
     if outlet and title and normalize(outlet) == normalize(title):
         outlet = None  # trafilatura falls back to the title when a page names no site
