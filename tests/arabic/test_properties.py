@@ -8,7 +8,14 @@ from itertools import pairwise
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nashra.arabic import arabic_digits, clean_display, fold_digits, normalize, strip_clitics
+from nashra.arabic import (
+    arabic_digits,
+    clean_display,
+    fold_digits,
+    normalize,
+    strip_clitics,
+    tokenize,
+)
 from nashra.arabic._names import MONTHS
 from nashra.arabic.dates import find_dates
 
@@ -100,3 +107,8 @@ def test_strip_clitics_returns_a_non_empty_suffix(text: str) -> None:
     for token in normalize(text).split():
         stripped = strip_clitics(token)
         assert stripped and token.endswith(stripped)
+
+
+@given(st.one_of(arabic_text, any_text))
+def test_tokenize_is_the_split_matching_form(text: str) -> None:
+    assert tokenize(text) == normalize(text).split()

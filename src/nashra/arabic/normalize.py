@@ -66,16 +66,24 @@ _LETTERS = {
     "ؤ": "و",
     "ئ": "ي",
 }
-_FOLD: dict[int, str | None] = {
-    **dict.fromkeys(_MARKS),
-    **dict.fromkeys(_INVISIBLE),
-    **_DIGITS,
-    **{ord(k): v for k, v in _LETTERS.items()},
-}
+# Folding is a deletion regex plus one str.replace per letter present: on news text this runs
+# about eight times faster than str.translate with a dict (bench/bench_arabic.py measures it).
+_DROP = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted({*_MARKS, *_INVISIBLE})) + "]+")
+_REPLACE = (*_LETTERS.items(), *((chr(k), v) for k, v in _DIGITS.items()))
+
+
+def _fold(text: str) -> str:
+    text = _DROP.sub("", text)
+    for old, new in _REPLACE:
+        if old in text:
+            text = text.replace(old, new)
+    return text
+
+
 _DIGITS_ONLY: dict[int, str] = dict(_DIGITS)
 _TO_ARABIC_INDIC = str.maketrans("0123456789", ARABIC_INDIC_DIGITS)
 
-_PUNCT = re.compile(r"[^\w\s]+|_+")
+_WORD = re.compile(r"[^\W_]+")  # a run of letters, digits and marks: what is left is punctuation
 
 
 def _nfkc(text: str) -> str:
@@ -84,17 +92,24 @@ def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+def _folded(text: str) -> str:
+    text = _nfkc(text).casefold()
+    # Removing a mark or folding a letter can leave a pair NFKC composes (Hangul jamo): recheck.
+    return _nfkc(_fold(text))
+
+
 def normalize(text: str) -> str:
     """The matching form of ``text``: folded, unmarked, ASCII digits, punctuation as spaces.
 
     >>> normalize("إِنَّ «الحـــلّ» في ٢٠٢٥!")
     'ان الحل في 2025'
     """
-    text = _nfkc(text).casefold()
-    text = _nfkc(text.translate(_FOLD))
-    # Removing a mark or folding a letter never makes a new mark, so one more pass is stable.
-    text = _PUNCT.sub(" ", text)
-    return " ".join(text.split())
+    return " ".join(_WORD.findall(_folded(text)))
+
+
+def tokenize(text: str) -> list[str]:
+    """Tokens of the matching form: ``normalize(text).split()``, without building the string."""
+    return _WORD.findall(_folded(text))
 
 
 def fold_digits(text: str) -> str:
@@ -105,11 +120,6 @@ def fold_digits(text: str) -> str:
 def arabic_digits(text: str) -> str:
     """ASCII digits to Arabic-Indic ones (٠-٩), for display in an Arabic-digit style."""
     return text.translate(_TO_ARABIC_INDIC)
-
-
-def tokenize(text: str) -> list[str]:
-    """Tokens of the matching form, split on whitespace and punctuation."""
-    return normalize(text).split()
 
 
 @cache
