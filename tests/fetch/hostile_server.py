@@ -240,9 +240,9 @@ async def slow(req: Request, w: asyncio.StreamWriter) -> None:
 class HostileServer:
     """See the module docstring. ``robots`` is what ``/robots.txt`` answers: (status, body)."""
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.host = host
-        self.port = 0
+        self.port = port
         self.requests: list[Request] = []
         self.connections = 0
         self.in_flight = 0

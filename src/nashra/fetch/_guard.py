@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 import httpcore
@@ -74,6 +74,9 @@ def is_blocked(ip: IPAddress, allow: tuple[IPNetwork, ...] = ()) -> bool:
     )
 
 
+Resolver = Callable[[str, int], Awaitable[list[IPAddress]]]
+
+
 async def resolve(host: str, port: int) -> list[IPAddress]:
     """All addresses ``host`` resolves to (an IP literal resolves to itself)."""
     loop = asyncio.get_running_loop()
@@ -96,8 +99,9 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
     from being used to reach inside.
     """
 
-    def __init__(self, allow: tuple[IPNetwork, ...]) -> None:
+    def __init__(self, allow: tuple[IPNetwork, ...], resolver: Resolver = resolve) -> None:
         self._allow = allow
+        self._resolve = resolver
         self._inner = httpcore.AnyIOBackend()
 
     async def connect_tcp(
@@ -108,7 +112,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        addresses = await resolve(host, port)
+        addresses = await self._resolve(host, port)
         blocked = [ip for ip in addresses if is_blocked(ip, self._allow)]
         if blocked or not addresses:
             shown = blocked[0] if blocked else "∅"
