@@ -55,6 +55,8 @@ def rss(items: list[dict[str, str]], title: str = "الحل نت") -> str:
         for k, v in it.items():
             if k == "content":
                 fields.append(f"<content:encoded><![CDATA[{v}]]></content:encoded>")
+            elif k == "id":  # a guid that is not a permalink
+                fields.append(f'<guid isPermaLink="false">{v}</guid>')
             elif k == "description":
                 fields.append(f"<description><![CDATA[{v}]]></description>")
             else:
