@@ -1,0 +1,131 @@
+"""First runs, updated articles, tombstones and held posts, through real cycles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from nashra.models import PostState
+from nashra.store import Store, articles, outbox, schema
+from tests.pipeline.conftest import make_config, posts_in, rss, run_cycle
+from tests.sitekit import Site
+
+BODY = (
+    "<p>أعلنت الحكومة اليوم عن خطة جديدة لدعم المزارعين في المناطق الريفية، تشمل قروضًا ميسرة "
+    "وتوزيع بذور محسنة على آلاف الأسر، في خطوة قال وزير الزراعة إنها ستعزز الأمن الغذائي.</p>"
+)
+
+
+def feed_of(site: Site, n: int, prefix: str = "خبر") -> None:
+    items = []
+    for i in range(n):
+        page = site.add(
+            f"/a{i}.html",
+            f"<html><body><article><h1>{prefix} رقم {i}</h1>{BODY * 3}<p>{prefix} {i}</p>"
+            "</article></body></html>",
+        )
+        day = 10 + i
+        items.append(
+            {
+                "title": f"{prefix} رقم {i} عن الزراعة والمزارعين",
+                "link": page,
+                "guid": page,
+                "pubDate": f"Mon, {day} Mar 2025 09:00:00 +0200",
+                "description": BODY + f"<p>{prefix} {i}</p>",
+            }
+        )
+    site.add("/feed", rss(list(reversed(items))), content_type="application/rss+xml")
+
+
+def states(url: str) -> list[str]:
+    store = Store(url)
+    with store.read() as conn:
+        got = conn.execute(sa.select(schema.posts.c.state).order_by(schema.posts.c.id))
+        out = list(got.scalars())
+    store.close()
+    return out
+
+
+def test_first_run_marks_existing_items_seen(site: Site, tmp_path: Path) -> None:
+    feed_of(site, 4)
+    config = make_config(tmp_path, [{"name": "مصدر", "url": site.base + "/feed"}])
+    report = run_cycle(config)
+    assert report.total("accepted") == 4
+    assert states(config.database_url) == ["skipped"] * 4
+    assert posts_in(tmp_path) == []
+    # No article page was fetched for items that are only marked seen.
+    assert not [h for h in site.hits if h.startswith("/a")]
+    # A new item after the first run is published.
+    feed_of(site, 5)
+    report = run_cycle(config)
+    assert report.total("accepted") == 1
+    assert len(posts_in(tmp_path)) == 1
+    assert "خبر رقم 4" in posts_in(tmp_path)[0]
+
+
+def test_first_run_newest_n(site: Site, tmp_path: Path) -> None:
+    feed_of(site, 5)
+    config = make_config(
+        tmp_path, [{"name": "مصدر", "url": site.base + "/feed", "first_run": "newest:2"}]
+    )
+    run_cycle(config)
+    posts = posts_in(tmp_path)
+    assert len(posts) == 2
+    # Published oldest first, so the channel reads in order: 3 then 4.
+    assert "خبر رقم 3" in posts[0] and "خبر رقم 4" in posts[1]
+    assert sorted(states(config.database_url)) == ["sent", "sent", "skipped", "skipped", "skipped"]
+
+
+def test_updated_article_updates_store_and_flags_edit(site: Site, tmp_path: Path) -> None:
+    feed_of(site, 1)
+    config = make_config(
+        tmp_path, [{"name": "مصدر", "url": site.base + "/feed", "first_run": "post_all"}]
+    )
+    run_cycle(config)
+    feed_of(site, 1, prefix="تحديث")
+    report = run_cycle(config)
+    assert report.total("updated") == 1 and report.total("accepted") == 0
+    store = Store(config.database_url)
+    with store.read() as conn:
+        stored = articles.get(conn, 1)
+        row = conn.execute(sa.select(schema.posts)).one()._mapping
+    store.close()
+    assert stored is not None and stored[0].title.startswith("تحديث رقم 0")
+    assert row["state"] == PostState.SENT.value and row["needs_edit"]
+    assert "تحديث رقم 0" in row["text"]
+
+
+def test_tombstone_keeps_a_deleted_article_from_returning(site: Site, tmp_path: Path) -> None:
+    feed_of(site, 1)
+    config = make_config(
+        tmp_path, [{"name": "مصدر", "url": site.base + "/feed", "first_run": "post_all"}]
+    )
+    run_cycle(config)
+    store = Store(config.database_url)
+    with store.tx() as conn:
+        articles.tombstone(conn, 1)
+    store.close()
+    feed_of(site, 1, prefix="تحديث")  # even a changed title does not bring it back
+    report = run_cycle(config)
+    assert report.total("accepted") == 0 and report.total("updated") == 0
+    assert report.sources[0].drops["tombstoned"] == 1
+
+
+def test_review_channel_holds_posts_until_approved(site: Site, tmp_path: Path) -> None:
+    feed_of(site, 1)
+    config = make_config(
+        tmp_path,
+        [{"name": "مصدر", "url": site.base + "/feed", "first_run": "post_all"}],
+        review=True,
+    )
+    run_cycle(config)
+    assert posts_in(tmp_path) == []
+    assert states(config.database_url) == ["held"]
+    store = Store(config.database_url)
+    with store.tx() as conn:
+        assert outbox.resolve(conn, 1, "approve")
+    store.close()
+    run_cycle(config)
+    assert len(posts_in(tmp_path)) == 1
+    assert states(config.database_url) == ["sent"]
