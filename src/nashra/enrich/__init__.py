@@ -10,7 +10,7 @@ and a source's fixed tags. The topic comes from a naive Bayes model trained on t
 
 from __future__ import annotations
 
-from nashra.enrich._api import Enricher, default_enricher, enrich
+from nashra.enrich._api import Enricher, default_enricher, enrich, enricher_from_config
 from nashra.enrich.gazetteer import Entry, Gazetteer, load_gazetteer, parse_tsv
 from nashra.enrich.hashtags import HASHTAG_PATTERN, hashtag
 from nashra.enrich.topics import TOPICS, classify
@@ -24,6 +24,7 @@ __all__ = [
     "classify",
     "default_enricher",
     "enrich",
+    "enricher_from_config",
     "hashtag",
     "load_gazetteer",
     "parse_tsv",

@@ -13,8 +13,9 @@ from nashra.enrich.gazetteer import Gazetteer, load_gazetteer
 from nashra.enrich.hashtags import rank_hashtags
 from nashra.enrich.topics import TopicModel, load_model
 from nashra.models import Enrichment, Entity
+from nashra.settings import Config
 
-__all__ = ["Enricher", "default_enricher", "enrich"]
+__all__ = ["Enricher", "default_enricher", "enrich", "enricher_from_config"]
 
 
 class Enricher:
@@ -58,6 +59,13 @@ class Enricher:
             Entity(text[f.start : f.end], f.type, f.start, f.end, f.canonical) for f in found
         )
         return Enrichment(hashtags=tags, entities=entities, topic=self.topics.classify(title, body))
+
+
+def enricher_from_config(config: Config) -> Enricher:
+    """An enricher with ``[enrich] gazetteer`` (relative to the config file) and max_hashtags."""
+    extra = config["enrich.gazetteer"]
+    user = [config.resolve(extra)] if extra else []
+    return Enricher(user_gazetteers=user, max_hashtags=config["enrich.max_hashtags"])
 
 
 @functools.cache

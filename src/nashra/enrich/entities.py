@@ -103,8 +103,8 @@ def find_entities(text: str, tokens: Sequence[Token], gazetteer: Gazetteer) -> l
             entry = Entry(acr_text, "organisation")
         place(_found(text, tokens, acr, acr + 1, entry, "acronym"))
 
-    taken = [o is not None for o in owner]
-    for c in rules.names(tokens, taken) + rules.head_phrases(tokens, taken):
+    types = [o.type if o is not None else None for o in owner]
+    for c in rules.names(tokens, types) + rules.head_phrases(tokens, types):
         if not free(c.first, c.last):
             continue
         name = _display(text, tokens, c.first, c.last)

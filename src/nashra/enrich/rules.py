@@ -135,11 +135,11 @@ def acronyms(text: str, tokens: Sequence[Token]) -> list[tuple[int, int]]:
     return out
 
 
-def _name_at(tokens: Sequence[Token], j: int, taken: Sequence[bool]) -> int:
+def _name_at(tokens: Sequence[Token], j: int, taken: Sequence[str | None]) -> int:
     """End of a 1-3 word personal name starting at ``j`` (== j when there is none)."""
 
     def ok(k: int) -> bool:
-        if k >= len(tokens) or taken[k] or (k > j and not tokens[k].joined):
+        if k >= len(tokens) or taken[k] is not None or (k > j and not tokens[k].joined):
             return False
         norm = tokens[k].norm
         return (
@@ -163,14 +163,18 @@ def _name_at(tokens: Sequence[Token], j: int, taken: Sequence[bool]) -> int:
     return end
 
 
-def names(tokens: Sequence[Token], taken: Sequence[bool]) -> list[Candidate]:
-    """People: role + name, and given name + family name."""
+def names(tokens: Sequence[Token], taken: Sequence[str | None]) -> list[Candidate]:
+    """People: role + name, and given name + family name.
+
+    ``taken`` holds the type of the entity already found on each token (None: free). A place or
+    organisation after a role describes it (``وزير خارجية العراق …``); a person ends the search.
+    """
     out: list[Candidate] = []
     i = 0
     n = len(tokens)
     while i < n:
         norm = tokens[i].norm
-        if not taken[i] and _in(norm, ROLES):
+        if taken[i] is None and _in(norm, ROLES):
             j = i + 1
             while (
                 j < n
@@ -178,7 +182,7 @@ def names(tokens: Sequence[Token], taken: Sequence[bool]) -> list[Candidate]:
                 and tokens[j].joined
                 and (
                     tokens[j].norm.startswith("ال")
-                    or taken[j]
+                    or taken[j] in ("place", "organisation")
                     or tokens[j].norm in _ROLE_DESCRIPTORS
                 )
             ):
@@ -189,7 +193,7 @@ def names(tokens: Sequence[Token], taken: Sequence[bool]) -> list[Candidate]:
                     out.append(Candidate(j, end, "person", "role"))
                     i = end
                     continue
-        if not taken[i] and any(f in GIVEN_NAMES for f in proclitic_forms(norm)[:2]):
+        if taken[i] is None and any(f in GIVEN_NAMES for f in proclitic_forms(norm)[:2]):
             end = _name_at(tokens, i, taken)
             if end - i >= 2:
                 out.append(Candidate(i, end, "person", "name"))
@@ -199,13 +203,13 @@ def names(tokens: Sequence[Token], taken: Sequence[bool]) -> list[Candidate]:
     return out
 
 
-def head_phrases(tokens: Sequence[Token], taken: Sequence[bool]) -> list[Candidate]:
+def head_phrases(tokens: Sequence[Token], taken: Sequence[str | None]) -> list[Candidate]:
     """A head word followed by definite modifiers: organisations and places."""
     out: list[Candidate] = []
     n = len(tokens)
     i = 0
     while i < n:
-        if taken[i]:
+        if taken[i] is not None:
             i += 1
             continue
         norm = tokens[i].norm
@@ -216,7 +220,7 @@ def head_phrases(tokens: Sequence[Token], taken: Sequence[bool]) -> list[Candida
             i += 1
             continue
         j = i + 1
-        while j < n and j - i <= 3 and tokens[j].joined and not taken[j]:
+        while j < n and j - i <= 3 and tokens[j].joined and taken[j] is None:
             nxt = tokens[j].norm
             if is_place and j == i + 1 and nxt.isalpha() and not is_stopword(nxt):
                 j += 1
