@@ -22,13 +22,18 @@ class SourceAdapter(Protocol):
 
 
 _REGISTRY: dict[str, SourceAdapter] = {}
+_ORDER: dict[str, int] = {}
 
 
-def register(kind: str) -> Callable[[type], type]:
+def register(kind: str, *, order: int = 50) -> Callable[[type], type]:
+    """Register an adapter class for ``kind``. Detection asks adapters by ascending ``order``:
+    precise formats (feeds, sitemaps) go first, catch-alls (any HTML page) last."""
+
     def wrap(cls: type) -> type:
         adapter = cls()
         adapter.kind = kind
         _REGISTRY[kind] = adapter
+        _ORDER[kind] = order
         return cls
 
     return wrap
@@ -40,8 +45,8 @@ def registry() -> dict[str, SourceAdapter]:
 
 def detect_kind(fetched: Fetched) -> str:
     """The kind of a source from its content (when the config does not say)."""
-    for kind, adapter in _REGISTRY.items():
-        if adapter.sniff(fetched):
+    for kind in sorted(_REGISTRY, key=lambda k: _ORDER[k]):
+        if _REGISTRY[kind].sniff(fetched):
             return kind
     raise ParseError(
         "لم يُتعرّف على نوع المصدر (ليس خلاصة ولا خريطة موقع ولا صفحة قسم) — unknown source kind",

@@ -14,10 +14,11 @@ from nashra.arabic.dates import parse_date
 from nashra.dedupe.urls import is_web_url
 from nashra.errors import ParseError
 from nashra.models import Discovered, Fetched, Listing, SourceSpec
+from nashra.sources._xml import root_name
 from nashra.sources.base import register
 from nashra.sources.jsonfeed import parse_json_feed
 
-_FEED_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(rss|feed|rdf:RDF)\b", re.S)
+_FEED_ROOTS = ("rss", "feed", "rdf", "channel")
 _JSON_FEED = re.compile(rb'^\s*\{.*"version"\s*:\s*"https://jsonfeed\.org/version/', re.S)
 
 
@@ -84,13 +85,13 @@ def entry_to_discovered(entry: Any, source: str, outlet: str | None) -> Discover
     )
 
 
-@register("feed")
+@register("feed", order=10)
 class FeedAdapter:
     kind = "feed"
 
     def sniff(self, fetched: Fetched) -> bool:
         head = fetched.body[:4096].lstrip(b"\xef\xbb\xbf")
-        return bool(_FEED_START.match(head) or _JSON_FEED.match(head))
+        return root_name(fetched.body) in _FEED_ROOTS or bool(_JSON_FEED.match(head))
 
     def parse(self, fetched: Fetched, spec: SourceSpec) -> Listing:
         if _JSON_FEED.match(fetched.body[:4096].lstrip(b"\xef\xbb\xbf")):
