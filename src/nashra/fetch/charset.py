@@ -126,7 +126,7 @@ def decode(body: bytes, content_type: str | None, kind: Literal["xml", "html"]) 
         labels.append("utf-8")  # the XML default when nothing is declared
     candidates = [c for c in dict.fromkeys(codec_name(x) for x in labels) if c is not None]
 
-    has_high = any(b > 0x7F for b in body)
+    has_high = not body.isascii()
     utf8 = _try(body, "utf-8") if has_high else None
     for codec in candidates:
         if utf8 is not None and codec != "utf-8" and _single_byte(codec):
