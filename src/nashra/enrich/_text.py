@@ -1,7 +1,7 @@
 """The one place where enrichment touches the Arabic layer.
 
 Everything folded here comes from :mod:`nashra.arabic` (``normalize``, ``tokenize``,
-``strip_clitics`` and, once the Arabic layer ships them, ``is_stopword`` / ``strip_tashkeel``).
+``strip_clitics``, ``is_stopword``; ``strip_tashkeel`` once the Arabic layer ships one).
 What this module adds is only what enrichment needs on top: word spans with offsets into the
 display text, the proclitic forms tried when looking a word up in a gazetteer, and the
 display-safe cleaning of a hashtag (marks removed, letters never folded).
@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from nashra.arabic import normalize, strip_clitics, tokenize
+from nashra.arabic import is_stopword, normalize, strip_clitics, tokenize
 
 __all__ = [
     "Token",
@@ -33,38 +33,8 @@ _MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
 _WORD = re.compile(rf"(?:[^\W_]|[{_MARKS}])+")
 _MARKS_RE = re.compile(f"[{_MARKS}]")
 
-# Used only until ``nashra.arabic.is_stopword`` lands (the Arabic-layer issue ships the full
-# list). Folded forms, as ``normalize`` writes them.
-
-
-def _wordset(text: str) -> frozenset[str]:
-    return frozenset(normalize(w) for w in text.split())
-
-
-_FALLBACK_STOPWORDS = _wordset(
-    "من إلى الى عن على في مع منذ حتى خلال عبر بين دون ضد نحو لدى عند قبل بعد فوق تحت أمام"
-    " وراء حول ضمن لكن لكنه لكنها بل ثم أو أم إما إن أن إنه أنه إنها أنها كان كانت يكون"
-    " تكون كانوا قد لقد لا لم لن ما ماذا لماذا كيف أين متى هل هذا هذه ذلك تلك هؤلاء أولئك"
-    " هنا هناك هنالك الذي التي الذين اللذين اللتين اللواتي اللاتي كل بعض غير سوى أي أيضا"
-    " فقط جدا كما مثل وفق وفقا بحسب حسب إذ إذا إذن لو لولا كي لكي حيث بينما عندما فيما"
-    " لدي هو هي هم هن نحن أنا أنت أنتم ومن وفي وعلى وإلى وعن ومع فإن وإن وأن وقد ولا ولم"
-    " وما وهو وهي وهذا وهذه وكان وكانت بأن لأن كذلك ذاته نفسه أكثر أقل أول آخر عدة عدد"
-    " اليوم أمس غدا الآن العام الماضي المقبل الجاري قال قالت وقال وقالت يقول تقول أكد"
-    " أضاف أوضح أشار أعلن وأكد وأضاف تم يتم لها له لهم به بها فيه فيها عليه عليها منه"
-    " منها إليه إليها عنه عنها بينهم أجل"
-)
-
 _arabic = importlib.import_module("nashra.arabic")
-_layer_is_stopword: Callable[[str], bool] | None = getattr(_arabic, "is_stopword", None)
 _layer_strip_tashkeel: Callable[[str], str] | None = getattr(_arabic, "strip_tashkeel", None)
-
-
-def is_stopword(word: str) -> bool:
-    """True for a function word (the Arabic layer's list when it exists, else a small one)."""
-    folded = norm_word(word)
-    if _layer_is_stopword is not None and _layer_is_stopword(folded):
-        return True
-    return folded in _FALLBACK_STOPWORDS or strip_clitics(folded) in _FALLBACK_STOPWORDS
 
 
 def strip_marks(text: str) -> str:
