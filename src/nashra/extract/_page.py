@@ -24,6 +24,7 @@ from nashra.models import Block, Discovered, Extracted
 __all__ = ["MIN_TEXT_CHARS", "extract_page", "from_feed"]
 
 MIN_TEXT_CHARS = 100  # less body text than this (after stripping) is not an article
+_CHEAP_DATE = {"extensive_search": False, "original_date": False}
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,12 @@ def _run(html: bytes | str, url: str, hint: Discovered | None, rules: SiteRules 
         work = deepcopy(tree)
         effects = rules.apply(work)
     doc = trafilatura.bare_extraction(
-        work, url=url, include_comments=False, with_metadata=True, include_tables=True
+        work,
+        url=url,
+        include_comments=False,
+        with_metadata=True,
+        include_tables=True,
+        date_extraction_params=_CHEAP_DATE,  # its date is not used (see _dates.py): keep it cheap
     )
     if doc is None or isinstance(doc, dict) or doc.body is None:
         raise ExtractError("لا مقال في الصفحة / no article found on the page", where=url)
