@@ -211,7 +211,7 @@ def parse_source(table: Mapping[str, Any], index: int) -> SourceSpec:
             raise ConfigError(f"المفتاح {key} مطلوب في كل مصدر — {key} is required", where=where)
     kind = table.get("kind")
     if kind not in (None, "feed", "sitemap", "page"):
-        raise ConfigError(f"نوع مصدر غير معروف: {kind!r} (feed, sitemap, page)", where=where)
+        raise ConfigError(f"نوع مصدر غير معروف kind = {kind!r} (feed, sitemap, page)", where=where)
     rules = table.get("rules", {})
     try:
         return SourceSpec(

@@ -6,10 +6,10 @@ from collections import Counter
 from pathlib import Path
 
 import sqlalchemy as sa
-
-from nashra.store import Store, schema
 from tests.pipeline.conftest import make_config, posts_in, rss, run_cycle
 from tests.sitekit import Site
+
+from nashra.store import Store, schema
 
 ARTICLE = (
     "<html lang='ar'><head><title>{t}</title></head><body><nav>الرئيسية | سياسة</nav>"
@@ -56,7 +56,7 @@ def test_hostile_items_are_recorded_and_the_cycle_goes_on(site: Site, tmp_path: 
         ),
         content_type="application/rss+xml",
     )
-    site.add("/broken-feed", "<html><body>this is not a feed</body></html>")
+    site.add("/broken-feed", "{{{ this is not a feed", content_type="text/plain")
     config = make_config(
         tmp_path,
         [
@@ -84,8 +84,9 @@ def test_hostile_items_are_recorded_and_the_cycle_goes_on(site: Site, tmp_path: 
     store = Store(config.database_url)
     with store.read() as conn:
         rows = conn.execute(
-            sa.select(schema.articles.c.title, schema.articles.c.method,
-                      schema.articles.c.fallback_reason)
+            sa.select(
+                schema.articles.c.title, schema.articles.c.method, schema.articles.c.fallback_reason
+            )
         ).all()
     store.close()
     methods = {r.title: (r.method, r.fallback_reason) for r in rows}
