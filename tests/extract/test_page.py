@@ -140,3 +140,21 @@ def test_no_article_raises_extract_error_with_where(description: str, html: str 
         extract_page(html, url)
     assert info.value.where == url, description
     assert info.value.code == "extract"
+
+
+def test_an_arabic_byline_in_words_beats_the_site_headers_date_of_today() -> None:
+    """No meta, no machine stamp: the byline's Arabic date is read, not the header's today."""
+    case = EXPECTED["pages"]["article.html"]
+    html = _without(_page("article.html").decode(), *META_DATES)
+    html, n = re.subn(
+        r"<time class=\"entry-date[^<]*</time>",
+        '<span class="post-date">الثلاثاء ٧ تشرين الأول ٢٠٢٥ - 11:53</span>',
+        html,
+    )
+    assert n == 1 and "الثلاثاء 14 تشرين الأول 2025" in html
+    got = extract_page(html, "https://7al.net/?p=81234")
+    assert got.date_source == "byline"
+    assert got.published is not None
+    assert (got.published.date().isoformat(), got.published.hour) == ("2025-10-07", 11)
+    assert got.published.tzinfo is not None
+    assert case["title"] == got.title

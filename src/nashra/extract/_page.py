@@ -21,14 +21,14 @@ from nashra.extract._meta import read_meta
 from nashra.extract._rules import RuleEffect, SiteRules
 from nashra.models import Block, Discovered, Extracted
 
-__all__ = ["MIN_TEXT_CHARS", "extract_page", "from_feed"]
+__all__ = ["MIN_TEXT_CHARS", "Run", "extract_page", "from_feed", "run_extraction"]
 
 MIN_TEXT_CHARS = 100  # less body text than this (after stripping) is not an article
 _CHEAP_DATE = {"extensive_search": False, "original_date": False}
 
 
 @dataclass(frozen=True, slots=True)
-class _Run:
+class Run:
     extracted: Extracted
     effects: tuple[RuleEffect, ...]
 
@@ -52,7 +52,9 @@ def _unique(values: list[str]) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def _run(html: bytes | str, url: str, hint: Discovered | None, rules: SiteRules | None) -> _Run:
+def run_extraction(
+    html: bytes | str, url: str, hint: Discovered | None, rules: SiteRules | None
+) -> Run:
     tree = _parse(html, url)
     meta = read_meta(tree, url)  # before the rules: metadata and byline are outside the body
     effects: tuple[RuleEffect, ...] = ()
@@ -95,7 +97,7 @@ def _run(html: bytes | str, url: str, hint: Discovered | None, rules: SiteRules 
         method="page",
         date_source=dates.source,
     )
-    return _Run(extracted, effects)
+    return Run(extracted, effects)
 
 
 def extract_page(
@@ -111,7 +113,7 @@ def extract_page(
     image fill gaps); ``rules`` are the source's per-site CSS rules. Raises ``ExtractError``
     when the page holds no article.
     """
-    return _run(html, url, hint, rules).extracted
+    return run_extraction(html, url, hint, rules).extracted
 
 
 def from_feed(item: Discovered, reason: str) -> Extracted:

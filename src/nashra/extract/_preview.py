@@ -6,7 +6,7 @@ Behind ``nashra preview URL`` (the command fetches; this only reads bytes).
 from __future__ import annotations
 
 from nashra.errors import ExtractError
-from nashra.extract._page import _run
+from nashra.extract._page import run_extraction
 from nashra.extract._rules import SiteRules
 from nashra.models import BlockKind, Extracted
 
@@ -45,7 +45,7 @@ def preview(html: bytes | str, url: str, rules: SiteRules | None = None) -> str:
     """The extracted article as text, with each rule's matches and its effect on the body."""
     lines = [f"المعاينة / preview: {url}"]
     try:
-        bare = _run(html, url, None, None).extracted
+        bare = run_extraction(html, url, None, None).extracted
         bare_size = _size(bare)
     except ExtractError as exc:
         bare, bare_size = None, f"no article ({exc.message})"
@@ -53,7 +53,7 @@ def preview(html: bytes | str, url: str, rules: SiteRules | None = None) -> str:
     if rules:
         lines.append("القواعد / rules:")
         try:
-            run = _run(html, url, None, rules)
+            run = run_extraction(html, url, None, rules)
         except ExtractError as exc:
             lines.append(f"  with rules: no article ({exc.message})")
             ruled = None
