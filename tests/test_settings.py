@@ -85,3 +85,12 @@ def test_secrets_are_not_settings() -> None:
         assert not any(w in s.name for w in ("password", "token", "secret")) or s.name.endswith(
             "_env"
         )
+
+
+def test_settings_doc_is_generated_from_the_table() -> None:
+    from tests.conftest import ROOT
+
+    from nashra.settings import settings_markdown
+
+    doc = (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
+    assert doc == settings_markdown(), "run: nashra settings --markdown > docs/settings.md"

@@ -376,3 +376,20 @@ def example_config() -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def settings_markdown() -> str:
+    """The settings reference (docs/settings.md is this text; a test keeps them equal)."""
+    rows = [
+        "# الإعدادات — Settings reference",
+        "",
+        "Generated from `nashra.settings.SETTINGS` by `nashra settings --markdown`.",
+        "Each value comes from the TOML file, then the environment variable, then the command line.",
+        "",
+        "| setting | default | environment | meaning |",
+        "|---|---|---|---|",
+    ]
+    for s in SETTINGS:
+        default = list(s.default) if isinstance(s.default, tuple) else s.default
+        rows.append(f"| `{s.name}` | `{default!r}` | `{s.env}` | {s.help} |")
+    return "\n".join(rows) + "\n"

@@ -22,7 +22,7 @@ def pg_url() -> Iterator[str]:
     if not PG_URL:
         if os.environ.get("CI"):
             pytest.fail("NASHRA_TEST_PG_URL is not set: .ci/run must start PostgreSQL")
-        pytest.skip("no PostgreSQL: run `eval \"$(scripts/pg-test-server.sh start)\"` first")
+        pytest.skip('no PostgreSQL: run `eval "$(scripts/pg-test-server.sh start)"` first')
     name = "t_" + uuid.uuid4().hex[:10]
     admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

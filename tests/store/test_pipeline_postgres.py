@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nashra.settings import load_config
 from tests.pipeline.conftest import SAMPLE_PAGE, posts_in, rss, run_cycle
 from tests.sitekit import serve
+
+from nashra.settings import load_config
 
 
 def test_cycle_on_postgresql(pg_url: str, tmp_path: Path) -> None:
@@ -17,8 +18,12 @@ def test_cycle_on_postgresql(pg_url: str, tmp_path: Path) -> None:
             data={
                 "database": {"url": pg_url},
                 "fetch": {"allow_networks": ["127.0.0.0/8"], "per_host_delay": 0.0},
-                "sources": [{"name": "الحل نت", "url": site.base + "/feed", "first_run": "post_all"}],
-                "channels": [{"name": "posts", "kind": "directory", "path": str(tmp_path / "posts")}],
+                "sources": [
+                    {"name": "الحل نت", "url": site.base + "/feed", "first_run": "post_all"}
+                ],
+                "channels": [
+                    {"name": "posts", "kind": "directory", "path": str(tmp_path / "posts")}
+                ],
             }
         )
         first = run_cycle(config)

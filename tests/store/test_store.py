@@ -26,7 +26,9 @@ def make_article(n: int = 1) -> Article:
 
 
 def post_for(article_id: int, channel: str = "c") -> Post:
-    return Post(article_id=article_id, channel=channel, text="نص", title="عنوان", url="https://e.org")
+    return Post(
+        article_id=article_id, channel=channel, text="نص", title="عنوان", url="https://e.org"
+    )
 
 
 def test_migrations_apply_once(db_url: str) -> None:
@@ -106,7 +108,11 @@ def test_source_state_and_disable(db_url: str) -> None:
         sources.upsert(conn, "س", "https://e.org/feed", None)
         for i in range(3):
             n = sources.record_error(
-                conn, "س", code="fetch.timeout", message="مهلة", next_poll_at=datetime.now(UTC),
+                conn,
+                "س",
+                code="fetch.timeout",
+                message="مهلة",
+                next_poll_at=datetime.now(UTC),
                 error_limit=3,
             )
             assert n == i + 1

@@ -19,7 +19,7 @@ from rich.table import Table
 from nashra.cli._app import CONFIG_HELP, app
 from nashra.errors import NashraError
 from nashra.runner import CycleReport, Runner
-from nashra.settings import Config, example_config, load_config
+from nashra.settings import Config, example_config, load_config, settings_markdown
 from nashra.store import Store, articles, outbox, sources
 
 console = Console(stderr=True)
@@ -104,6 +104,19 @@ def init(
         _die(FileExistsError(f"الملف موجود: {path} (use --force)"))
     path.write_text(example_config(), encoding="utf-8")
     console.print(f"كُتب ملف الإعدادات — wrote {path}")
+
+
+@app.command()
+def settings(
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="print the reference as Markdown")
+    ] = False,
+) -> None:
+    """كل الإعدادات وقيمها الافتراضية — every setting, its default and its variable."""
+    if markdown:
+        sys.stdout.write(settings_markdown())
+        return
+    sys.stdout.write(example_config())
 
 
 @app.command()

@@ -1,0 +1,5 @@
+"""``python -m nashra`` runs the command line."""
+
+from nashra.cli import main
+
+main()
