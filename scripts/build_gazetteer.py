@@ -24,6 +24,8 @@ _SKIPPED = (
 SKIP = set((_SKIPPED + " PM WF TK NU").split(" "))
 
 # code → (canonical, extra aliases). Canonical defaults to the CLDR name.
+# Names that are also common words are indexed only in a longer form (HASHTAG keeps the short one).
+HASHTAG = {"ML": "مالي", "BJ": "بنين"}
 OVERRIDES: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "SY": ("سوريا", ("سورية", "الجمهورية العربية السورية")),
     "US": (
@@ -64,7 +66,7 @@ OVERRIDES: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "CD": ("الكونغو الديمقراطية", ("جمهورية الكونغو الديمقراطية",)),
     "CG": ("الكونغو", ("الكونغو برازافيل",)),
     "MM": ("ميانمار", ("بورما",)),
-    "HK": ("هونغ كونغ", ()),
+    "HK": ("هونغ كونغ", ("هونج كونج", "هونغ كونغ الصينية")),
     "MO": ("ماكاو", ()),
     "IN": ("الهند", ()),
     "UA": ("أوكرانيا", ("اوكرانيا",)),
@@ -78,6 +80,8 @@ OVERRIDES: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "VA": ("الفاتيكان", ()),
     "SO": ("الصومال", ()),
     "MR": ("موريتانيا", ()),
+    "ML": ("جمهورية مالي", ("دولة مالي",)),
+    "BJ": ("جمهورية بنين", ("دولة بنين",)),
     "KM": ("جزر القمر", ()),
     "DJ": ("جيبوتي", ()),
     "EH": ("الصحراء الغربية", ()),
@@ -97,9 +101,9 @@ def main() -> None:
             cldr = cldr.split("(")[0].strip()
         canonical, extra = OVERRIDES.get(code, (None, ()))
         canonical = canonical or cldr
-        aliases = [a for a in dict.fromkeys((cldr, *extra)) if a != canonical]
-        kind = "country"
-        lines.append("\t".join((canonical, "place", "|".join(aliases), "", kind)))
+        tag = HASHTAG.get(code, "")
+        aliases = [a for a in dict.fromkeys((cldr, *extra)) if a not in (canonical, tag)]
+        lines.append("\t".join((canonical, "place", "|".join(aliases), tag, "country")))
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {OUT} ({len(lines) - 3} entries)")
 

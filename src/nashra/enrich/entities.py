@@ -91,24 +91,19 @@ def find_entities(text: str, tokens: Sequence[Token], gazetteer: Gazetteer) -> l
             owner[k] = None
         place(_found(text, tokens, c.first, c.last, entry, "quote"))
 
-    # Acronyms tie to the entity right before the parenthesis (or stand alone as organisations).
-    for acr, before in rules.acronyms(text, tokens):
-        if owner[acr] is not None:
-            continue
-        prev = owner[before]
-        acr_text = _display(text, tokens, acr, acr + 1)
-        if prev is not None:
-            entry = Entry(prev.canonical, prev.type, prev.hashtag, prev.kind)
-        else:
-            entry = Entry(acr_text, "organisation")
-        place(_found(text, tokens, acr, acr + 1, entry, "acronym"))
-
     types = [o.type if o is not None else None for o in owner]
     for c in rules.names(tokens, types) + rules.head_phrases(tokens, types):
         if not free(c.first, c.last):
             continue
         name = _display(text, tokens, c.first, c.last)
         place(_found(text, tokens, c.first, c.last, Entry(name, c.type, "", c.kind), c.rule))
+
+    # An acronym in parentheses is another name of the entity right before it.
+    for acr, before in rules.acronyms(text, tokens):
+        prev = owner[before]
+        if owner[acr] is None and prev is not None and prev.type != "misc":
+            entry = Entry(prev.canonical, prev.type, prev.hashtag, prev.kind)
+            place(_found(text, tokens, acr, acr + 1, entry, "acronym"))
 
     found = _unique(owner)
     local = _local_gazetteer(tokens, found)
@@ -140,8 +135,19 @@ def _local_gazetteer(tokens: Sequence[Token], found: Sequence[Found]) -> Gazette
         words = tuple(t.norm for t in tokens[f.first : f.last])
         if f.rule != "gazetteer" and f.type != "misc":
             local.add(entry, [" ".join(words)])
-        if f.type == "person" and len(words) >= 2:
-            family = words[-1]
-            if len(family) >= 3 and not is_stopword(family):
-                local.add(entry, [family])
+        if f.type == "person" and len(words) >= 2 and _family_ok(f, words):
+            local.add(entry, [words[-1]])
     return local
+
+
+def _family_ok(f: Found, words: tuple[str, ...]) -> bool:
+    """Whether a person's last word may name them alone later (``حسين`` for ``فؤاد حسين``)."""
+    family = words[-1]
+    if len(family) < 3 or is_stopword(family) or family in _NOT_FAMILY:
+        return False
+    if words[-2] in rules.PARTICLES:
+        return False  # عبد الله، بن زايد: the last word is half of a compound
+    return f.rule in ("gazetteer", "role") or words[0] in rules.GIVEN_NAMES
+
+
+_NOT_FAMILY = frozenset({"الله", "الدين", "الرحمن", "الثاني", "الاول", "الثالث"})

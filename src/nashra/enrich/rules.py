@@ -41,7 +41,7 @@ ORG_HEADS = _folded(
     " مصرف محكمة برنامج صندوق مفوضية رابطة نقابة ائتلاف تيار شبكة إذاعة مجلة بورصة أكاديمية"
     " معهد مستشفى"
 )
-PLACE_HEADS = _folded("مخيم معبر مدينة محافظة بلدة قرية مطار ميناء سجن جسر نهر جبل حي منطقة ريف")
+PLACE_HEADS = _folded("مخيم معبر مدينة محافظة بلدة قرية مطار ميناء سجن جسر نهر جبل حي")
 # For these the name after the head is the place (``مدينة حلب`` → حلب); for the others the head
 # is part of the name (``مخيم الهول``).
 _PLACE_NAME_ONLY = _folded("مدينة محافظة بلدة قرية حي")
@@ -58,7 +58,7 @@ _ROLE_DESCRIPTORS = _folded(
     "خارجية داخلية دفاع مالية مجلس حكومة جمهورية وزراء عام أركان هيئة لجنة حزب حركة جامعة"
     " شركة بنك منظمة وكالة إدارة الوزراء العام السابق الأسبق الحالي الجديد المؤقت"
 )
-_PARTICLES = _folded("عبد أبو أبي بن بنت ابن آل ولد أم")
+PARTICLES = _folded("عبد أبو أبي بن بنت ابن آل ولد أم")
 _NOT_NAME = _folded(
     "بقيادة برئاسة خلال أمام بعد قبل اليوم أمس غدا حاليا سابقا إن أن قد كان كانت وقال قال"
     " يقول أكد أوضح أشار أعلن عن في من إلى على مع بين حيث الذي التي أيضا فقط بينما لدى"
@@ -127,7 +127,7 @@ def acronyms(text: str, tokens: Sequence[Token]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for m in _ACRONYM.finditer(text):
         first, last = _token_range(tokens, m.start(1), m.end(1))
-        if last - first != 1 or first == 0:
+        if last - first != 1 or first == 0 or tokens[first].norm.startswith("ال"):
             continue
         gap = text[tokens[first - 1].end : m.start()]
         if gap.strip(" \t\"”»'’") == "":
@@ -152,13 +152,20 @@ def _name_at(tokens: Sequence[Token], j: int, taken: Sequence[str | None]) -> in
 
     if not ok(j) or tokens[j].norm.startswith("ال"):
         return j
-    end = j + 1
-    while end < len(tokens) and end - j < 4 and ok(end):
-        prev = tokens[end - 1].norm
-        if end - j >= 2 and prev not in _PARTICLES:
+    end, real = j + 1, 1
+    while end < len(tokens) and end - j < 6 and ok(end):
+        norm = tokens[end].norm
+        if norm in PARTICLES:
+            if not ok(end + 1):
+                break
+            end, real = end + 2, real + 1
+            continue
+        if real >= 2 and tokens[end - 1].norm not in PARTICLES:
             break
-        end += 1
-    if tokens[end - 1].norm in _PARTICLES:
+        if norm[:1] == "و" and len(norm) > 3 and norm not in GIVEN_NAMES:
+            break  # ``وإخراج``: a conjunction starts a new phrase, not a family name
+        end, real = end + 1, real + 1
+    if tokens[end - 1].norm in PARTICLES:
         end -= 1
     return end
 
@@ -220,20 +227,21 @@ def head_phrases(tokens: Sequence[Token], taken: Sequence[str | None]) -> list[C
             i += 1
             continue
         j = i + 1
+        name_only = is_place and _is_head(norm, _PLACE_NAME_ONLY)
         while j < n and j - i <= 3 and tokens[j].joined and taken[j] is None:
             nxt = tokens[j].norm
-            if is_place and j == i + 1 and nxt.isalpha() and not is_stopword(nxt):
-                j += 1
-                if not nxt.startswith("ال"):
+            if not nxt.isalpha() or is_stopword(nxt) or nxt in _NOT_NAME:
+                break
+            if name_only:
+                # مدينة نيو أورليانز: one or two words that are not definite adjectives.
+                if nxt.startswith("ال") or j - i > 2:
                     break
-                continue
-            if not nxt.startswith("ال") or is_stopword(nxt):
+            elif not nxt.startswith("ال") and not (is_place and j == i + 1):
                 break
             j += 1
         if j - i >= 2:
             if is_place:
-                first = i + 1 if _is_head(norm, _PLACE_NAME_ONLY) else i
-                out.append(Candidate(first, j, "place", "head"))
+                out.append(Candidate(i + 1 if name_only else i, j, "place", "head"))
             else:
                 out.append(Candidate(i, j, "organisation", "head"))
             i = j
