@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from nashra.arabic import clean_display, normalize
 from nashra.channels import Channel
-from nashra.dedupe.decide import decide
+from nashra.dedupe.decide import decide, remember
 from nashra.dedupe.identity import content_hash, identity
 from nashra.dedupe.urls import canonical_url, is_web_url
 from nashra.enrich import enrich
@@ -288,7 +288,7 @@ class Ingest:
                 report.updated += 1
                 self._queue_edits(conn, replace(article, id=known["id"]), result)
                 return
-            verdict = decide(conn, article)
+            verdict = decide(conn, article, result, priority=spec.priority)
             article_id = articles.insert(
                 conn,
                 article,
@@ -296,6 +296,7 @@ class Ingest:
                 duplicate_of=verdict.duplicate_of,
                 story_id=verdict.story_id,
             )
+            remember(conn, article_id, verdict)
             stored = replace(article, id=article_id)
             if verdict.duplicate_of is not None:
                 report.duplicates += 1

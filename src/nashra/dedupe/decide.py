@@ -1,43 +1,233 @@
-"""Is this new article one we already have under another identity?
+"""Is this new article one we already have, or another outlet's telling of a story we have?
 
-Layers, cheapest first: the canonical URL and the content hash (exact), then the normalized
-title within a time window. Later layers (near-duplicate bodies, story clusters) plug in here.
+Layers, cheapest first; the first that matches decides:
+
+1. ``url``/``content``: the same canonical URL, or the same content hash (exact);
+2. ``title``: the same normalized title within ``TITLE_WINDOW``;
+3. ``body``: a near-duplicate body: LSH candidates from the index, then the exact Jaccard of
+   the word 3-shingles ≥ ``BODY_THRESHOLD``;
+4. ``story``: the same event told differently: title and lead similarity and shared entities
+   within ``STORY_WINDOW`` (``nashra.dedupe.stories``).
+
+A match makes the new article a member of the matched story and, by the default policy (one
+story, one post), a duplicate of the story's posted article. When the new article's outlet has a
+higher priority than the posted one's and none of that article's posts has left the outbox
+(pending or held only), the new article takes its place (``Decision.replaces``).
+
+Bad input is handled on purpose: a title too short or only the outlet's name proves nothing;
+a body too short skips the body layer; a site's identical boilerplate is removed before two of
+its own articles are compared; the same URL with different content is a reused link, not a
+duplicate (``reason="url_reused"``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
+from rapidfuzz import fuzz
 
-from nashra.models import Article
-from nashra.store import articles
+from nashra.arabic import normalize
+from nashra.dedupe import backfill, index, stories
+from nashra.dedupe.features import Features, body_of, of_article
+from nashra.dedupe.shingles import jaccard, shingles
+from nashra.dedupe.urls import is_root_url
+from nashra.models import Article, Enrichment
+from nashra.store import schema
 
 TITLE_WINDOW = timedelta(days=2)
+BODY_WINDOW = timedelta(days=7)
 # A title must say something before it can prove two articles equal (not just "عاجل").
 MIN_TITLE_TOKENS = 4
+BODY_THRESHOLD = 0.5  # exact Jaccard of body shingles for a near-duplicate
+SAME_URL_BODY = 0.3  # a reused URL still counts as the same article above this
+RECURRING_TITLE_BODY = 0.3  # one outlet's same headline twice must also share this much body
+BODY_CANDIDATES = 20
+
+a = schema.articles
 
 
 @dataclass(frozen=True, slots=True)
 class Decision:
     duplicate_of: int | None = None  # the article this one repeats: never posted itself
     story_id: int | None = None
-    reason: str | None = None  # which layer matched: url, content, title
+    reason: str | None = None  # which layer matched: url, content, title, body, story
+    score: float | None = None  # the matching layer's similarity, when it has one
+    replaces: int | None = None  # the posted article this one supersedes (outlet priority)
+    priority: int = 0
+    features: Features | None = field(default=None, repr=False, compare=False)
 
 
-def decide(conn: sa.Connection, article: Article) -> Decision:
-    row = articles.by_content(
-        conn, content_hash=article.content_hash, canonical_url=article.canonical_url
-    )
-    if row is not None:
-        return Decision(
-            duplicate_of=row["id"], story_id=row["story_id"] or row["id"], reason="content"
+@dataclass(frozen=True, slots=True)
+class _Match:
+    row: Any
+    reason: str
+    score: float | None = None
+
+
+def _rows(conn: sa.Connection, cond: Any, limit: int = 5) -> list[Any]:
+    q = (
+        sa.select(
+            a.c.id,
+            a.c.source,
+            a.c.outlet,
+            a.c.title,
+            a.c.match_title,
+            a.c.match_text,
+            a.c.content_hash,
+            a.c.story_id,
+            a.c.duplicate_of,
+            a.c.enrichment,
+            a.c.published_utc,
         )
-    if len(article.match_title.split()) >= MIN_TITLE_TOKENS:
-        row = articles.by_title(conn, article.match_title, article.published, TITLE_WINDOW)
-        if row is not None:
-            return Decision(
-                duplicate_of=row["id"], story_id=row["story_id"] or row["id"], reason="title"
-            )
-    return Decision()
+        .where(cond, a.c.deleted_at.is_(None))
+        .order_by(a.c.id)
+        .limit(limit)
+    )
+    return [r._mapping for r in conn.execute(q)]
+
+
+def _body_hashes(row: Any) -> Any:
+    return shingles(body_of(row["match_title"], row["match_text"]), normalized=True)
+
+
+def usable_title(article: Article) -> bool:
+    """A title proves sameness only with enough words beyond the outlet's own name."""
+    t = article.match_title
+    for name in (article.outlet, article.source):
+        n = normalize(name or "")
+        if n and n in t:
+            t = t.replace(n, " ")
+    return len(t.split()) >= MIN_TITLE_TOKENS
+
+
+def _exact(conn: sa.Connection, article: Article, f: Features) -> _Match | None:
+    for row in _rows(conn, a.c.content_hash == article.content_hash):
+        # One site's boilerplate-only body under different titles is not one article.
+        if (
+            row["source"] == article.source
+            and row["match_title"] != article.match_title
+            and fuzz.token_set_ratio(row["match_title"], article.match_title) < 50
+        ):
+            continue
+        return _Match(row, "content", 1.0)
+    cu = article.canonical_url
+    if not cu or is_root_url(cu):
+        return None
+    for row in _rows(conn, a.c.canonical_url == cu):
+        same_title = fuzz.token_set_ratio(row["match_title"], article.match_title) >= 90
+        if same_title or jaccard(_body_hashes(row), f.hashes) >= SAME_URL_BODY:
+            return _Match(row, "url", 1.0)
+    return None
+
+
+def _title(conn: sa.Connection, article: Article, f: Features) -> _Match | None:
+    if not usable_title(article):
+        return None
+    cond = a.c.match_title == article.match_title
+    if article.published is not None:
+        cond = sa.and_(
+            cond,
+            sa.or_(
+                a.c.published_utc.is_(None),
+                a.c.published_utc.between(f.at - TITLE_WINDOW, f.at + TITLE_WINDOW),
+            ),
+        )
+    for row in _rows(conn, cond):
+        if row["source"] == article.source and f.long_enough:
+            # The same outlet's headline again (a daily column, "prices today") with a new
+            # body is a new article.
+            theirs = _body_hashes(row)
+            if (
+                len(theirs) >= len(f.hashes) // 4
+                and jaccard(theirs, f.hashes) < RECURRING_TITLE_BODY
+            ):
+                continue
+        return _Match(row, "title", 1.0)
+    return None
+
+
+def _body(conn: sa.Connection, article: Article, f: Features) -> _Match | None:
+    if not f.keys:
+        return None
+    found = index.band_candidates(
+        conn, f.keys, f.at - BODY_WINDOW, f.at + BODY_WINDOW, BODY_CANDIDATES
+    )
+    if not found:
+        return None
+    rows = _rows(conn, a.c.id.in_([i for i, _ in found]), limit=BODY_CANDIDATES)
+    best: _Match | None = None
+    for row in rows:
+        theirs = _body_hashes(row)
+        mine = f.hashes
+        if row["source"] == article.source:
+            common = stories.site_boilerplate(conn, article.source, exclude=(row["id"],))
+            mine, theirs = stories.without(mine, common), stories.without(theirs, common)
+            if len(mine) < len(f.hashes) // 2 and len(mine) < 25:
+                continue  # little left once the site's boilerplate is gone
+        j = jaccard(mine, theirs)
+        if j >= BODY_THRESHOLD and (best is None or j > (best.score or 0.0)):
+            best = _Match(row, "body", j)
+    return best
+
+
+def _story(conn: sa.Connection, article: Article, f: Features) -> _Match | None:
+    title_words = f.title_words if usable_title(article) else ()
+    hit = stories.best_match(conn, article, f, title_words)
+    if hit is None:
+        return None
+    row, score = hit
+    return _Match(row, "story", score)
+
+
+def decide(
+    conn: sa.Connection,
+    article: Article,
+    enrichment: Enrichment | None = None,
+    *,
+    priority: int = 0,
+) -> Decision:
+    """The verdict for a new article (before it is stored); pass it to ``remember`` after."""
+    backfill.ensure(conn)
+    f = of_article(article, enrichment)
+    match = (
+        _exact(conn, article, f)
+        or _title(conn, article, f)
+        or _body(conn, article, f)
+        or _story(conn, article, f)
+    )
+    if match is None:
+        return Decision(priority=priority, features=f)
+    row = match.row
+    posted = int(row["duplicate_of"] or row["id"])
+    story = int(row["story_id"] or row["id"])
+    if priority > index.priority_of(conn, posted) and stories.replaceable(conn, posted):
+        return Decision(None, story, match.reason, match.score, posted, priority, f)
+    return Decision(posted, story, match.reason, match.score, None, priority, f)
+
+
+def remember(conn: sa.Connection, article_id: int, decision: Decision) -> None:
+    """Index the stored article and carry out a swap of the posted article, in the caller's
+    transaction."""
+    f = decision.features
+    if f is None:
+        return
+    index.add(
+        conn,
+        article_id,
+        source=_source_of(conn, article_id),
+        priority=decision.priority,
+        at=f.at,
+        shingle_count=len(f.hashes) if f.long_enough else 0,
+        keys=f.keys,
+        terms=f.terms,
+        reason=decision.reason,
+    )
+    if decision.replaces is not None:
+        stories.promote(conn, article_id, decision.replaces)
+
+
+def _source_of(conn: sa.Connection, article_id: int) -> str:
+    return str(conn.execute(sa.select(a.c.source).where(a.c.id == article_id)).scalar_one())

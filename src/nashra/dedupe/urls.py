@@ -70,3 +70,9 @@ def is_web_url(url: str | None) -> bool:
         return False
     parts = urlsplit(url.strip())
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def is_root_url(url: str) -> bool:
+    """A site's home page (no path, no query): many feeds link every item there."""
+    parts = urlsplit(url)
+    return parts.path in ("", "/") and not parts.query

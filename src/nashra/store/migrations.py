@@ -21,8 +21,20 @@ def _initial(conn: sa.Connection) -> None:
     schema.metadata.create_all(conn, tables=tables)
 
 
+def _dedupe(conn: sa.Connection) -> None:
+    """The near-duplicate index (LSH bands), story terms and their bookkeeping."""
+    tables = [
+        schema.dedupe_articles,
+        schema.dedupe_bands,
+        schema.dedupe_terms,
+        schema.dedupe_meta,
+    ]
+    schema.metadata.create_all(conn, tables=tables)
+
+
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "initial: sources, articles, posts (outbox), deliveries, events", _initial),
+    (2, "dedupe: near-duplicate LSH bands, story terms", _dedupe),
 ]
 
 

@@ -128,3 +128,41 @@ events = sa.Table(
     sa.Column("detail", Text),
     sa.Index("ix_events_at", "at"),
 )
+
+# -- dedupe (migration 2): the near-duplicate index and story terms, kept next to the articles so
+# that it survives restarts; see nashra.dedupe.index. Keys are signed 64-bit integers.
+dedupe_articles = sa.Table(
+    "dedupe_articles",
+    metadata,
+    sa.Column("article_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("source", Text, nullable=False),
+    sa.Column("priority", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("at", UTC, nullable=False),  # published (or first seen) time, UTC
+    sa.Column("shingles", sa.Integer, nullable=False),  # 0: too short for the body layer
+    sa.Column("reason", Text),  # the layer that joined it to its story: url, title, body, ...
+    sa.Index("ix_dedupe_articles_at", "at"),
+)
+
+dedupe_bands = sa.Table(
+    "dedupe_bands",
+    metadata,
+    sa.Column("key", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("article_id", sa.Integer, primary_key=True, autoincrement=False),
+    sqlite_with_rowid=False,
+)
+
+dedupe_terms = sa.Table(
+    "dedupe_terms",
+    metadata,
+    sa.Column("term", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("at", UTC, primary_key=True),
+    sa.Column("article_id", sa.Integer, primary_key=True, autoincrement=False),
+    sqlite_with_rowid=False,
+)
+
+dedupe_meta = sa.Table(
+    "dedupe_meta",
+    metadata,
+    sa.Column("name", Text, primary_key=True),
+    sa.Column("value", Text, nullable=False),
+)
