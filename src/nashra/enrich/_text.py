@@ -104,5 +104,7 @@ def _conj_forms(word: str) -> Iterator[str]:
 def _prep_forms(word: str) -> Iterator[str]:
     if word.startswith("لل") and len(word) > 3:
         yield "ال" + word[2:]
-    if word[:1] in ("ب", "ل", "ك") and len(word) > 3:
+    if word[:1] in ("ب", "ل") and len(word) > 3:
+        yield word[1:]
+    elif word[:1] == "ك" and len(word) > 4:  # كابل is Kabul, not ك + ابل
         yield word[1:]

@@ -46,7 +46,7 @@ PLACE_HEADS = _folded("مخيم معبر مدينة محافظة بلدة قري
 # is part of the name (``مخيم الهول``).
 _PLACE_NAME_ONLY = _folded("مدينة محافظة بلدة قرية حي")
 ROLES = _folded(
-    "وزير وزيرة رئيس رئيسة نائب متحدث المتحدث الناطق متحدثة سفير سفيرة مبعوث المبعوث أمين"
+    "وزير وزيرة رئيس رئيسة نائب متحدث المتحدث الناطق متحدثة سفير سفيرة مبعوث المبعوث"
     " قائد زعيم الملك الأمير الشيخ العاهل مدير مديرة محافظ الجنرال اللواء العميد العقيد"
     " الدكتور مستشار المستشار المرشد الكاتب الكاتبة الصحفي الصحفية الفنان الفنانة المدرب"
     " اللاعب النجم المهاجم الشاعر الباحث المحلل الناشط الناشطة القاضي المحامي الإعلامي مراسل"
@@ -135,6 +135,14 @@ def acronyms(text: str, tokens: Sequence[Token]) -> list[tuple[int, int]]:
     return out
 
 
+_DEFINITE_AFTER_CLITIC = re.compile("^(?:[وف]?[بكل]ال|[وف]?لل|[وف]ال)")
+
+
+def _looks_like_verb(norm: str) -> bool:
+    """An imperfect verb after a name (``هادي يعين``, ``الشرع يستقبل``), not a family name."""
+    return norm[:1] in ("ي", "ت") and len(norm) >= 4 and norm not in GIVEN_NAMES
+
+
 def _name_at(tokens: Sequence[Token], j: int, taken: Sequence[str | None]) -> int:
     """End of a 1-3 word personal name starting at ``j`` (== j when there is none)."""
 
@@ -148,6 +156,8 @@ def _name_at(tokens: Sequence[Token], j: int, taken: Sequence[str | None]) -> in
             and not is_stopword(norm)
             and norm not in _NOT_NAME
             and not _in(norm, ROLES)
+            and not _DEFINITE_AFTER_CLITIC.match(norm)
+            and (k == j or not _looks_like_verb(norm))
         )
 
     if not ok(j) or tokens[j].norm.startswith("ال"):
