@@ -22,6 +22,7 @@ __all__ = [
     "gunzip_bounded",
     "html_parser",
     "root_name",
+    "wide_encoding",
     "xml_parser",
 ]
 
@@ -35,6 +36,27 @@ _PROLOG = re.compile(
     rb"\A(?:\xef\xbb\xbf)?(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)*", re.S | re.I
 )
 _ROOT = re.compile(rb"<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)")
+
+
+# XML 1.0 Appendix F: the first four bytes of a document name its UTF-16/32 form, BOM or not.
+_AUTODETECT: tuple[tuple[bytes, str, int], ...] = (
+    (b"\x00\x00\xfe\xff", "utf-32-be", 4),
+    (b"\xff\xfe\x00\x00", "utf-32-le", 4),
+    (b"\x00\x00\x00<", "utf-32-be", 0),
+    (b"<\x00\x00\x00", "utf-32-le", 0),
+    (b"\xfe\xff", "utf-16-be", 2),
+    (b"\xff\xfe", "utf-16-le", 2),
+    (b"\x00<\x00?", "utf-16-be", 0),
+    (b"<\x00?\x00", "utf-16-le", 0),
+)
+
+
+def wide_encoding(body: bytes) -> tuple[str, int] | None:
+    """(codec, BOM length) when the bytes are UTF-16 or UTF-32 by XML's autodetection rules."""
+    for prefix, codec, skip in _AUTODETECT:
+        if body.startswith(prefix):
+            return codec, skip
+    return None
 
 
 def xml_parser(*, recover: bool = True) -> etree.XMLParser:
@@ -65,10 +87,9 @@ def root_name(body: bytes, *, limit: int = 8192) -> str | None:
             head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, limit)
         except zlib.error:
             return None
-    for utf16 in (b"\xff\xfe", b"\xfe\xff"):
-        if head.startswith(utf16):
-            codec = "utf-16-le" if utf16 == b"\xff\xfe" else "utf-16-be"
-            head = head[2:].decode(codec, "ignore").encode("utf-8")
+    wide = wide_encoding(head)
+    if wide is not None:
+        head = head[wide[1] :].decode(wide[0], "ignore").encode("utf-8")
     prolog = _PROLOG.match(head)
     rest = head[prolog.end() if prolog else 0 :]
     found = _ROOT.match(rest)

@@ -13,13 +13,38 @@ from dateutil import parser as dateutil_parser
 from nashra.arabic.dates import parse_date
 from nashra.dedupe.urls import is_web_url
 from nashra.errors import ParseError
+from nashra.fetch import charset
 from nashra.models import Discovered, Fetched, Listing, SourceSpec
-from nashra.sources._xml import root_name
+from nashra.sources._xml import root_name, wide_encoding
 from nashra.sources.base import register
 from nashra.sources.jsonfeed import parse_json_feed
 
+_DECL_ENCODING = re.compile(r"""(\A\s*<\?xml[^>]*?encoding\s*=\s*["'])[^"']*(["'])""")
 _FEED_ROOTS = ("rss", "feed", "rdf", "channel")
 _JSON_FEED = re.compile(rb'^\s*\{.*"version"\s*:\s*"https://jsonfeed\.org/version/', re.S)
+
+
+def as_utf8(fetched: Fetched) -> tuple[bytes, dict[str, str], str]:
+    """The feed re-encoded as UTF-8, with headers and declaration saying so, and the codec
+    Nashra's charset rules chose (header, declaration, BOM, then sniffing: windows-1256 and
+    ISO-8859-6 feeds that declare nothing, or declare a Latin charset, still read right).
+    feedparser then never guesses an encoding of its own."""
+    headers = {k.lower(): v for k, v in fetched.headers.items()}
+    wide = wide_encoding(fetched.body)
+    if wide is not None and wide[0].startswith("utf-32"):  # the charset rules stop at UTF-16
+        codec = wide[0]
+        text = fetched.body[wide[1] :].decode(codec, "replace")
+    else:
+        text, codec = charset.decode(fetched.body, headers.get("content-type"), "xml")
+    text = _DECL_ENCODING.sub(r"\g<1>utf-8\g<2>", text.lstrip("\ufeff"), count=1)
+    # Without a Content-Type, feedparser takes response headers as text/xml (RFC 3023's
+    # us-ascii default) and garbles every non-ASCII letter: always say what the bytes are.
+    # Outlets often serve feeds as text/plain, text/html or octet-stream; the bytes decide.
+    media = (headers.get("content-type") or "").split(";", 1)[0].strip().lower()
+    if not any(word in media for word in ("xml", "rss", "atom", "rdf")):
+        media = "application/xml"
+    headers["content-type"] = f"{media}; charset=utf-8"
+    return text.encode("utf-8", "replace"), headers, codec
 
 
 def _date(raw: str | None, parsed: Any) -> datetime | None:
@@ -96,10 +121,13 @@ class FeedAdapter:
     def parse(self, fetched: Fetched, spec: SourceSpec) -> Listing:
         if _JSON_FEED.match(fetched.body[:4096].lstrip(b"\xef\xbb\xbf")):
             return parse_json_feed(fetched, spec)
-        headers = dict(fetched.headers)
+        body, headers, _codec = as_utf8(fetched)
         headers.setdefault("content-location", fetched.url)
-        parsed = feedparser.parse(fetched.body, response_headers=headers, sanitize_html=True)
-        if not parsed.entries and (parsed.bozo or not parsed.version):
+        parsed = feedparser.parse(body, response_headers=headers, sanitize_html=True)
+        # A document feedparser recognised as a feed with no entries is an empty feed; one it
+        # did not recognise, or a broken one with nothing readable in it, is a failure.
+        understood = parsed.feed.get("title") or (parsed.version and not parsed.bozo)
+        if not parsed.entries and not understood:
             why = parsed.get("bozo_exception") or "no entries"
             raise ParseError(
                 f"الخلاصة غير قابلة للقراءة: {why} — the feed cannot be read", where=fetched.url
