@@ -21,6 +21,26 @@ def _initial(conn: sa.Connection) -> None:
     schema.metadata.create_all(conn, tables=tables)
 
 
+def _search(conn: sa.Connection) -> None:
+    """The search index's bookkeeping tables; on SQLite also the FTS5 table.
+
+    FTS5 holds the matching form of title and text plus a "shadow" copy with proclitics removed
+    (nashra.search.index fills it). PostgreSQL has no FTS5: its search is the portable fallback in
+    nashra.search (LIKE over articles.match_text), so it needs only the two plain tables.
+    """
+    schema.metadata.create_all(conn, tables=[schema.search_docs, schema.search_facets])
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
+            "title, body, stitle, sbody, tokenize='unicode61 remove_diacritics 0')"
+        )
+
+
+def _publishing(conn: sa.Connection) -> None:
+    tables = [schema.post_parts, schema.channel_state, schema.throttles, schema.sends]
+    schema.metadata.create_all(conn, tables=tables)
+
+
 def _dedupe(conn: sa.Connection) -> None:
     """The near-duplicate index (LSH bands), story terms and their bookkeeping."""
     tables = [
@@ -35,6 +55,8 @@ def _dedupe(conn: sa.Connection) -> None:
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "initial: sources, articles, posts (outbox), deliveries, events", _initial),
     (2, "dedupe: near-duplicate LSH bands, story terms", _dedupe),
+    (4, "publishing: post parts, channel state, throttles, send ledger", _publishing),
+    (3, "search: FTS5 index over the matching form, facets for filters and trends", _search),
 ]
 
 
@@ -44,7 +66,10 @@ def migrate(engine: sa.Engine) -> list[int]:
     applied: list[int] = []
     with engine.connect() as conn:
         done = {r[0] for r in conn.execute(sa.select(schema.schema_migrations.c.version))}
-    for version, name, step in MIGRATIONS:
+    versions = [v for v, _, _ in MIGRATIONS]
+    if len(set(versions)) != len(versions):
+        raise RuntimeError(f"duplicate migration versions: {versions}")
+    for version, name, step in sorted(MIGRATIONS, key=lambda m: m[0]):
         if version in done:
             continue
         with engine.begin() as conn:

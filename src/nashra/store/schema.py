@@ -129,6 +129,82 @@ events = sa.Table(
     sa.Index("ix_events_at", "at"),
 )
 
+# -- search (migration 3, nashra.search) ---------------------------------------------------------
+# Which articles the search index holds, and when each was indexed (sync_index reads the highest id).
+search_docs = sa.Table(
+    "search_docs",
+    metadata,
+    sa.Column("article_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("indexed_at", UTC, nullable=False),
+)
+
+# One row per entity, hashtag and topic of an article: search filters and the trends page.
+search_facets = sa.Table(
+    "search_facets",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("article_id", sa.Integer, nullable=False),
+    sa.Column("kind", Text, nullable=False),  # entity | hashtag | topic
+    sa.Column("value", Text, nullable=False),  # as displayed
+    sa.Column("match", Text, nullable=False),  # matching form (nashra.arabic.normalize)
+    sa.Column("day", Text),  # YYYY-MM-DD (UTC) of the article's date, for trends
+    sa.Index("ix_search_facets_kind_match_day", "kind", "match", "day"),
+    sa.Index("ix_search_facets_article", "article_id"),
+    sa.Index("ix_search_facets_day_kind", "day", "kind"),
+)
+
+# -- publishing (migration 4): parts of multi-message posts, pacing ledger, pauses, throttles --
+
+post_parts = sa.Table(
+    "post_parts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("post_id", sa.Integer, sa.ForeignKey("posts.id"), nullable=False),
+    sa.Column("idx", sa.Integer, nullable=False),  # 0, 1, ...: the order the reader sees
+    sa.Column("kind", Text, nullable=False),  # text | photo
+    sa.Column("body", Text, nullable=False),  # what the channel sends (HTML for Telegram)
+    sa.Column("image", Text),
+    sa.Column("state", Text, nullable=False),  # pending, in_flight, sent, unknown, failed
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("remote_id", Text),
+    sa.Column("last_error", Text),
+    sa.Column("claimed_at", UTC),
+    sa.Column("sent_at", UTC),
+    sa.UniqueConstraint("post_id", "idx", name="uq_post_parts_post_idx"),
+)
+
+channel_state = sa.Table(
+    "channel_state",
+    metadata,
+    sa.Column("channel", Text, primary_key=True),
+    sa.Column("paused_reason", Text),  # set: nothing is sent until a person resumes the channel
+    sa.Column("paused_at", UTC),
+    sa.Column("target", Text),  # the chat id after a migration (overrides the config's chat_id)
+    sa.Column("updated_at", UTC),
+)
+
+throttles = sa.Table(
+    "throttles",
+    metadata,
+    sa.Column("key", Text, primary_key=True),  # "telegram:<hash of the token>", ...
+    sa.Column("until", UTC, nullable=False),
+    sa.Column("reason", Text),
+)
+
+sends = sa.Table(
+    "sends",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("channel", Text, nullable=False),
+    sa.Column("throttle_key", Text),
+    sa.Column("at", UTC, nullable=False),  # claim time, moved to the finish time once known
+    sa.Column("post_id", sa.Integer),
+    sa.Column("part", sa.Integer),
+    sa.Column("action", Text, nullable=False),  # send | edit
+    sa.Index("ix_sends_channel_at", "channel", "at"),
+    sa.Index("ix_sends_key_at", "throttle_key", "at"),
+)
+
 # -- dedupe (migration 2): the near-duplicate index and story terms, kept next to the articles so
 # that it survives restarts; see nashra.dedupe.index. Keys are signed 64-bit integers.
 dedupe_articles = sa.Table(

@@ -1,0 +1,78 @@
+"""Highlighted snippets cut from the *display* text (never the folded form).
+
+Each word of the article as published is folded on the fly and compared with the query's terms
+(exact, clitic-free, or prefix); matching words are wrapped in ``<mark>``. Every other character
+is HTML-escaped here, so the result is safe to insert as markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from html import escape
+
+from nashra.arabic import normalize
+from nashra.search.query import Term, stripped
+
+__all__ = ["highlight", "snippet_html"]
+
+# A word as written: letters and digits with the harakat and tatweel that may sit inside them.
+_WORD = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u0640\u06d6-\u06ed]+")
+SNIPPET_WORDS = 32
+
+
+class _Matcher:
+    def __init__(self, terms: Sequence[Term]) -> None:
+        self.exact: set[str] = set()
+        self.prefixes: list[str] = []
+        for term in terms:
+            for tok, bare in zip(term.tokens, term.shadow, strict=True):
+                if term.prefix:
+                    self.prefixes += [tok, bare]
+                else:
+                    self.exact |= {tok, bare}
+
+    def __call__(self, word: str) -> bool:
+        folded = normalize(word)
+        if not folded:
+            return False
+        bare = stripped(folded)
+        if folded in self.exact or bare in self.exact:
+            return True
+        return any(folded.startswith(p) or bare.startswith(p) for p in self.prefixes)
+
+
+def _render(text: str, spans: list[tuple[int, int]]) -> str:
+    out: list[str] = []
+    pos = 0
+    for start, end in spans:
+        out.append(escape(text[pos:start]))
+        out.append("<mark>" + escape(text[start:end]) + "</mark>")
+        pos = end
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+def highlight(text: str, terms: Sequence[Term]) -> str:
+    """All of ``text``, escaped, with the matching words marked."""
+    match = _Matcher(terms)
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(text) if match(m.group())]
+    return _render(text, spans)
+
+
+def snippet_html(text: str, terms: Sequence[Term], *, words: int = SNIPPET_WORDS) -> str:
+    """About ``words`` words of ``text`` around the first match, escaped, matches marked."""
+    match = _Matcher(terms)
+    found = list(_WORD.finditer(text[:20_000]))
+    if not found:
+        return escape(text[:200])
+    hits = [i for i, m in enumerate(found) if match(m.group())]
+    first = hits[0] if hits else 0
+    lo = max(0, first - words // 3)
+    hi = min(len(found), lo + words)
+    start = found[lo].start()
+    end = found[hi - 1].end()
+    piece = text[start:end]
+    spans = [(found[i].start() - start, found[i].end() - start) for i in hits if lo <= i < hi]
+    body = _render(piece, spans)
+    return ("… " if lo > 0 else "") + body + (" …" if hi < len(found) else "")

@@ -1,0 +1,193 @@
+"""Admin pages and actions: login, sources, outbox, review queue. All behind a login and CSRF."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from nashra.models import PostState
+from nashra.store import outbox, schema, sources
+from nashra.store.util import now
+from nashra.web import queries
+from nashra.web.app import WebState
+from nashra.web.deps import check_csrf, require_admin, safe_next, web
+from nashra.web.security import verify_password
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+State = Annotated[WebState, Depends(web)]
+Admin = Depends(require_admin)
+Csrf = Annotated[str, Form()]
+
+OUTBOX_STATES = ("pending", "unknown", "failed", "in_flight")
+
+
+def _back(path: str) -> RedirectResponse:
+    return RedirectResponse(path, status_code=303)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, st: State, next: str = "/admin") -> HTMLResponse:
+    return st.render(
+        request, "login.html.j2", next=safe_next(next), error=None, enabled=bool(st.password_hash)
+    )
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    st: State,
+    csrf: Csrf,
+    password: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "/admin",
+) -> Response:
+    check_csrf(request, csrf)
+    who = request.client.host if request.client else "?"
+    error = None
+    if not st.password_hash:
+        error = "الدخول معطّل: لم تُضبط كلمة مرور المشرف — no admin password is configured"
+    elif st.throttle.blocked(who):
+        error = "محاولات كثيرة، انتظر قليلًا — too many attempts, wait a few minutes"
+    elif not verify_password(password, st.password_hash):
+        st.throttle.failed(who)
+        error = "كلمة المرور غير صحيحة — wrong password"
+    if error:
+        return st.render(
+            request, "login.html.j2", status=403, next=safe_next(next), error=error, enabled=True
+        )
+    st.throttle.succeeded(who)
+    request.state.set_session = st.signer.new(admin=True)  # a new token: no session fixation
+    return _back(safe_next(next))
+
+
+@router.post("/logout")
+def logout(request: Request, st: State, csrf: Csrf) -> Response:
+    check_csrf(request, csrf)
+    request.state.set_session = st.signer.new(admin=False)
+    return _back("/")
+
+
+@router.get("", response_class=HTMLResponse, dependencies=[Admin])
+def dashboard(request: Request, st: State) -> HTMLResponse:
+    with st.store.read() as conn:
+        m = queries.metrics(conn)
+    return st.render(request, "admin.html.j2", m=m)
+
+
+# -- sources -------------------------------------------------------------------------------------
+@router.get("/sources", response_class=HTMLResponse, dependencies=[Admin])
+def sources_page(request: Request, st: State, error: str = "") -> HTMLResponse:
+    with st.store.read() as conn:
+        states = sources.all_states(conn)
+    configured = {s.name for s in st.config.sources}
+    return st.render(
+        request, "sources.html.j2", states=states, configured=configured, error=error, now=now()
+    )
+
+
+@router.post("/sources/add", dependencies=[Admin])
+def source_add(
+    request: Request,
+    st: State,
+    csrf: Csrf,
+    name: Annotated[str, Form()],
+    url: Annotated[str, Form()],
+    kind: Annotated[str, Form()] = "",
+) -> Response:
+    check_csrf(request, csrf)
+    name, url = name.strip(), url.strip()
+    parts = urlsplit(url)
+    if not name or parts.scheme not in ("http", "https") or not parts.netloc:
+        return _back("/admin/sources?error=bad")
+    with st.store.tx() as conn:
+        sources.upsert(conn, name[:200], url, kind if kind in ("feed", "sitemap", "page") else None)
+    return _back("/admin/sources")
+
+
+@router.post("/sources/state", dependencies=[Admin])
+def source_state(
+    request: Request,
+    st: State,
+    csrf: Csrf,
+    name: Annotated[str, Form()],
+    action: Annotated[str, Form()],
+) -> Response:
+    check_csrf(request, csrf)
+    if action not in ("disable", "enable"):
+        raise HTTPException(400, "إجراء غير معروف — unknown action")
+    with st.store.tx() as conn:
+        if not sources.set_enabled(conn, name, action == "enable"):
+            raise HTTPException(404, "لا يوجد مصدر بهذا الاسم — no such source")
+    return _back("/admin/sources")
+
+
+# -- outbox --------------------------------------------------------------------------------------
+@router.get("/outbox", response_class=HTMLResponse, dependencies=[Admin])
+def outbox_page(request: Request, st: State) -> HTMLResponse:
+    with st.store.read() as conn:
+        groups = {s: queries.posts_in(conn, (s,), limit=100) for s in OUTBOX_STATES}
+        counts = outbox.counts(conn)
+    return st.render(request, "outbox.html.j2", groups=groups, counts=counts)
+
+
+@router.post("/outbox/{post_id}", dependencies=[Admin])
+def outbox_action(
+    request: Request, st: State, post_id: int, csrf: Csrf, decision: Annotated[str, Form()]
+) -> Response:
+    check_csrf(request, csrf)
+    if decision not in ("sent", "resend", "drop"):
+        raise HTTPException(400, "قرار غير معروف — unknown decision")
+    with st.store.tx() as conn:
+        if not outbox.resolve(conn, post_id, decision):
+            raise HTTPException(409, "لا ينطبق هذا القرار على حالة المنشور — not in that state")
+    return _back("/admin/outbox")
+
+
+# -- review queue --------------------------------------------------------------------------------
+@router.get("/review", response_class=HTMLResponse, dependencies=[Admin])
+def review_page(request: Request, st: State) -> HTMLResponse:
+    with st.store.read() as conn:
+        held = queries.posts_in(conn, (PostState.HELD.value,), limit=100)
+    return st.render(request, "review.html.j2", held=held)
+
+
+def edit_held(conn: sa.Connection, post_id: int, text: str) -> bool:
+    """An editor's new text for a post still held for review."""
+    t = schema.posts
+    res = conn.execute(
+        t.update()
+        .where(t.c.id == post_id, t.c.state == PostState.HELD.value)
+        .values(text=text, updated_at=now())
+    )
+    return bool(res.rowcount)
+
+
+@router.post("/review/{post_id}", dependencies=[Admin])
+def review_action(
+    request: Request,
+    st: State,
+    post_id: int,
+    csrf: Csrf,
+    action: Annotated[str, Form()],
+    text: Annotated[str, Form()] = "",
+) -> Response:
+    check_csrf(request, csrf)
+    with st.store.tx() as conn:
+        if action == "edit":
+            ok = bool(text.strip()) and edit_held(conn, post_id, text.replace("\r\n", "\n"))
+        elif action == "save_approve":
+            ok = (
+                bool(text.strip())
+                and edit_held(conn, post_id, text.replace("\r\n", "\n"))
+                and outbox.resolve(conn, post_id, "approve")
+            )
+        elif action in ("approve", "reject"):
+            ok = outbox.resolve(conn, post_id, action)
+        else:
+            raise HTTPException(400, "إجراء غير معروف — unknown action")
+    if not ok:
+        raise HTTPException(409, "المنشور ليس في قائمة المراجعة — the post is not held")
+    return _back("/admin/review")

@@ -1,0 +1,160 @@
+"""Public pages: latest posts, article, story, stories, search, trends."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+
+from nashra.search import SearchFilters, search
+from nashra.web import charts, queries
+from nashra.web.app import WebState
+from nashra.web.deps import web
+from nashra.web.sanitize import sanitize_html
+
+router = APIRouter(include_in_schema=False)
+State = Annotated[WebState, Depends(web)]
+PER_PAGE = 20
+
+
+def _page(value: int) -> int:
+    return min(max(value, 1), 500)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(
+    request: Request, st: State, channel: str | None = None, page: Annotated[int, Query()] = 1
+) -> HTMLResponse:
+    page = _page(page)
+    with st.store.read() as conn:
+        items = queries.latest_posts(
+            conn, channel=channel or None, limit=PER_PAGE + 1, offset=(page - 1) * PER_PAGE
+        )
+        chans = queries.channels(conn)
+        stories = queries.stories(conn, limit=8)
+    return st.render(
+        request,
+        "home.html.j2",
+        posts=[(p, sanitize_html(p.html) if p.html else None) for p in items[:PER_PAGE]],
+        channels=chans,
+        channel=channel or "",
+        stories=stories,
+        page=page,
+        has_next=len(items) > PER_PAGE,
+    )
+
+
+@router.get("/article/{article_id}", response_class=HTMLResponse)
+def article_page(request: Request, st: State, article_id: int) -> HTMLResponse:
+    with st.store.read() as conn:
+        a = queries.article(conn, article_id)
+        if a is None or a.deleted:
+            raise HTTPException(404, "لا يوجد مقال بهذا الرقم — no such article")
+        post_list = queries.posts_of_article(conn, article_id)
+        siblings = queries.story(conn, a.story_id) if a.story_id is not None else []
+    return st.render(
+        request,
+        "article.html.j2",
+        a=a,
+        posts=[(p, sanitize_html(p.html) if p.html else None) for p in post_list],
+        siblings=[s for s in siblings if s.id != a.id],
+        entities=_entities(a.enrichment),
+    )
+
+
+def _entities(enrichment: dict[str, object]) -> list[str]:
+    out: list[str] = []
+    for e in enrichment.get("entities") or ():  # type: ignore[attr-defined]
+        if isinstance(e, dict):
+            name = str(e.get("canonical") or e.get("text") or "")
+            if name and name not in out:
+                out.append(name)
+    return out
+
+
+@router.get("/story/{story_id}", response_class=HTMLResponse)
+def story_page(request: Request, st: State, story_id: int) -> HTMLResponse:
+    with st.store.read() as conn:
+        items = queries.story(conn, story_id)
+    if not items:
+        raise HTTPException(404, "لا توجد قصة بهذا الرقم — no such story")
+    outlets: dict[str, int] = {}
+    for a in items:
+        key = a.outlet or a.source
+        outlets[key] = outlets.get(key, 0) + 1
+    return st.render(request, "story.html.j2", items=items, outlets=outlets, story_id=story_id)
+
+
+@router.get("/stories", response_class=HTMLResponse)
+def stories_page(request: Request, st: State) -> HTMLResponse:
+    with st.store.read() as conn:
+        items = queries.stories(conn, limit=100)
+    return st.render(request, "stories.html.j2", stories=items)
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(
+    request: Request,
+    st: State,
+    q: str = "",
+    outlet: str = "",
+    date_from: Annotated[str, Query(alias="from")] = "",
+    date_to: Annotated[str, Query(alias="to")] = "",
+    topic: str = "",
+    entity: str = "",
+    page: int = 1,
+) -> HTMLResponse:
+    st.sync()
+    filters = SearchFilters(
+        outlet=outlet or None,
+        date_from=_day(date_from),
+        date_to=_day(date_to),
+        topic=topic or None,
+        entity=entity or None,
+    )
+    with st.store.read() as conn:
+        result = search(conn, q, filters, page=_page(page), per_page=PER_PAGE)
+        outlet_list = queries.outlets(conn)
+        topic_list = queries.topics(conn)
+    asked = bool(q.strip()) or filters.any
+    return st.render(
+        request,
+        "search.html.j2",
+        result=result,
+        asked=asked,
+        q=q,
+        outlet=outlet,
+        date_from=date_from,
+        date_to=date_to,
+        topic=topic,
+        entity=entity,
+        outlets=outlet_list,
+        topics=topic_list,
+    )
+
+
+@router.get("/trends", response_class=HTMLResponse)
+def trends_page(request: Request, st: State, days: int = 14) -> HTMLResponse:
+    days = min(max(days, 3), 90)
+    st.sync()
+    with st.store.read() as conn:
+        ents = queries.trends(conn, "entity", days=days)
+        tags = queries.trends(conn, "hashtag", days=days)
+    return st.render(
+        request,
+        "trends.html.j2",
+        days=days,
+        sections=[
+            ("الكيانات — entities", "entity", [(t, charts.bars(t.by_day)) for t in ents]),
+            ("الوسوم — hashtags", "hashtag", [(t, charts.bars(t.by_day)) for t in tags]),
+        ],
+    )

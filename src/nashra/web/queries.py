@@ -1,0 +1,261 @@
+"""What the pages and the API read from the store, as small frozen records (no rows leak out)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from nashra.models import PostState
+from nashra.store import schema
+from nashra.store.util import aware
+
+__all__ = [
+    "ArticleView",
+    "PostView",
+    "article",
+    "latest_posts",
+    "metrics",
+    "outlets",
+    "story",
+    "trends",
+]
+
+art = schema.articles
+posts = schema.posts
+facets = schema.search_facets
+
+# Posts readers may see on the public pages and in the public API and feed.
+PUBLIC_STATES = (PostState.SENT.value, PostState.PENDING.value, PostState.IN_FLIGHT.value)
+
+
+@dataclass(frozen=True, slots=True)
+class PostView:
+    id: int
+    article_id: int
+    channel: str
+    state: str
+    text: str
+    title: str
+    url: str
+    html: str | None
+    hashtags: tuple[str, ...]
+    created_at: datetime | None
+    sent_at: datetime | None
+    last_error: str | None
+    attempts: int
+    outlet: str | None = None
+    story_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    id: int
+    title: str
+    url: str
+    outlet: str | None
+    source: str
+    author: str | None
+    published: str | None
+    published_utc: datetime | None
+    image: str | None
+    blocks: tuple[tuple[str, str], ...]
+    categories: tuple[str, ...]
+    enrichment: dict[str, Any]
+    story_id: int | None
+    duplicate_of: int | None
+    deleted: bool
+
+
+def _post(m: Any) -> PostView:
+    return PostView(
+        id=m["id"],
+        article_id=m["article_id"],
+        channel=m["channel"],
+        state=m["state"],
+        text=m["text"],
+        title=m["title"],
+        url=m["url"],
+        html=m["html"],
+        hashtags=tuple(m["hashtags"] or ()),
+        created_at=aware(m["created_at"]),
+        sent_at=aware(m["sent_at"]),
+        last_error=m["last_error"],
+        attempts=m["attempts"],
+        outlet=m.get("outlet"),
+        story_id=m.get("story_id"),
+    )
+
+
+def _article(m: Any) -> ArticleView:
+    return ArticleView(
+        id=m["id"],
+        title=m["title"],
+        url=m["url"],
+        outlet=m["outlet"],
+        source=m["source"],
+        author=m["author"],
+        published=m["published"],
+        published_utc=aware(m["published_utc"]),
+        image=m["image"],
+        blocks=tuple((str(k), str(t)) for k, t in m["blocks"]),
+        categories=tuple(m["categories"] or ()),
+        enrichment=dict(m["enrichment"] or {}),
+        story_id=m["story_id"],
+        duplicate_of=m["duplicate_of"],
+        deleted=m["deleted_at"] is not None,
+    )
+
+
+def latest_posts(
+    conn: sa.Connection,
+    *,
+    channel: str | None = None,
+    states: tuple[str, ...] | None = PUBLIC_STATES,
+    limit: int = 30,
+    offset: int = 0,
+) -> list[PostView]:
+    q = sa.select(posts, art.c.outlet, art.c.story_id).join(art, art.c.id == posts.c.article_id)
+    if states is not None:
+        q = q.where(posts.c.state.in_(states))
+    if channel:
+        q = q.where(posts.c.channel == channel)
+    q = q.where(art.c.deleted_at.is_(None)).order_by(posts.c.id.desc()).limit(limit).offset(offset)
+    return [_post(r._mapping) for r in conn.execute(q)]
+
+
+def posts_in(conn: sa.Connection, states: tuple[str, ...], limit: int = 200) -> list[PostView]:
+    return latest_posts(conn, states=states, limit=limit)
+
+
+def post(conn: sa.Connection, post_id: int) -> PostView | None:
+    r = conn.execute(sa.select(posts).where(posts.c.id == post_id)).first()
+    return _post(r._mapping) if r else None
+
+
+def posts_of_article(conn: sa.Connection, article_id: int) -> list[PostView]:
+    rows = conn.execute(sa.select(posts).where(posts.c.article_id == article_id))
+    return [_post(r._mapping) for r in rows]
+
+
+def channels(conn: sa.Connection) -> list[str]:
+    q = sa.select(posts.c.channel).distinct().order_by(posts.c.channel)
+    return [r[0] for r in conn.execute(q)]
+
+
+def article(conn: sa.Connection, article_id: int) -> ArticleView | None:
+    r = conn.execute(sa.select(art).where(art.c.id == article_id)).first()
+    return _article(r._mapping) if r else None
+
+
+def articles_page(conn: sa.Connection, *, limit: int = 30, offset: int = 0) -> list[ArticleView]:
+    q = (
+        sa.select(art)
+        .where(art.c.deleted_at.is_(None))
+        .order_by(art.c.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return [_article(r._mapping) for r in conn.execute(q)]
+
+
+def story(conn: sa.Connection, story_id: int) -> list[ArticleView]:
+    """Every article of a story, oldest first: the timeline."""
+    q = (
+        sa.select(art)
+        .where(art.c.story_id == story_id, art.c.deleted_at.is_(None))
+        .order_by(sa.func.coalesce(art.c.published_utc, art.c.created_at), art.c.id)
+    )
+    return [_article(r._mapping) for r in conn.execute(q)]
+
+
+def stories(conn: sa.Connection, *, limit: int = 30) -> list[tuple[int, int, str, datetime | None]]:
+    """Recent stories with more than one article: (story id, size, a title, latest date)."""
+    size = sa.func.count(art.c.id)
+    q = (
+        sa.select(art.c.story_id, size, sa.func.min(art.c.title), sa.func.max(art.c.published_utc))
+        .where(art.c.story_id.is_not(None), art.c.deleted_at.is_(None))
+        .group_by(art.c.story_id)
+        .having(size > 1)
+        .order_by(sa.func.max(art.c.id).desc())
+        .limit(limit)
+    )
+    return [(int(r[0]), int(r[1]), str(r[2]), aware(r[3])) for r in conn.execute(q)]
+
+
+def outlets(conn: sa.Connection) -> list[str]:
+    q = sa.select(art.c.outlet).where(art.c.outlet.is_not(None)).distinct().order_by(art.c.outlet)
+    return [r[0] for r in conn.execute(q)]
+
+
+def topics(conn: sa.Connection) -> list[str]:
+    q = sa.select(facets.c.value).where(facets.c.kind == "topic").distinct()
+    q = q.order_by(facets.c.value)
+    return [r[0] for r in conn.execute(q)]
+
+
+@dataclass(frozen=True, slots=True)
+class Trend:
+    kind: str
+    value: str
+    total: int
+    by_day: tuple[tuple[str, int], ...]  # every day of the window, zeros included
+
+
+def trends(conn: sa.Connection, kind: str, *, days: int = 14, top: int = 8) -> list[Trend]:
+    """The most frequent entities or hashtags of the last ``days`` days with data, per day."""
+    last = conn.execute(sa.select(sa.func.max(facets.c.day)).where(facets.c.kind == kind)).scalar()
+    if not last:
+        return []
+    end = datetime.fromisoformat(str(last)).date()
+    window = [(end - timedelta(days=i)).isoformat() for i in range(days - 1, -1, -1)]
+    total = sa.func.count()
+    head = conn.execute(
+        sa.select(facets.c.match, sa.func.min(facets.c.value), total)
+        .where(facets.c.kind == kind, facets.c.day >= window[0], facets.c.day <= window[-1])
+        .group_by(facets.c.match)
+        .order_by(total.desc(), facets.c.match)
+        .limit(top)
+    ).all()
+    out = []
+    for match, value, n in head:
+        per: dict[str, int] = dict(
+            conn.execute(
+                sa.select(facets.c.day, sa.func.count())
+                .where(facets.c.kind == kind, facets.c.match == match, facets.c.day >= window[0])
+                .group_by(facets.c.day)
+            ).all()
+        )
+        out.append(Trend(kind, str(value), int(n), tuple((d, int(per.get(d, 0))) for d in window)))
+    return out
+
+
+def metrics(conn: sa.Connection) -> dict[str, Any]:
+    """Counts for /metrics and /healthz."""
+    src = schema.sources
+    ev = schema.events
+    n_articles = conn.execute(sa.select(sa.func.count()).select_from(art)).scalar_one()
+    dupes = conn.execute(
+        sa.select(sa.func.count()).where(art.c.duplicate_of.is_not(None))
+    ).scalar_one()
+    by_state: dict[str, int] = dict(
+        conn.execute(sa.select(posts.c.state, sa.func.count()).group_by(posts.c.state)).all()
+    )
+    events = conn.execute(
+        sa.select(ev.c.kind, ev.c.code, sa.func.count()).group_by(ev.c.kind, ev.c.code)
+    ).all()
+    sources = conn.execute(
+        sa.select(src.c.name, src.c.last_fetch_at, src.c.consecutive_errors, src.c.disabled)
+    ).all()
+    return {
+        "articles": int(n_articles),
+        "duplicates": int(dupes),
+        "posts": {str(k): int(v) for k, v in by_state.items()},
+        "events": [(str(k), str(c), int(n)) for k, c, n in events],
+        "sources": [
+            (str(name), aware(at), int(errs), bool(dis)) for name, at, errs, dis in sources
+        ],
+        "now": datetime.now(UTC),
+    }
