@@ -13,9 +13,10 @@ import functools
 import importlib
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from nashra.arabic import is_stopword, normalize, strip_clitics, tokenize
+from nashra.arabic import is_stopword as _layer_is_stopword
+from nashra.arabic import normalize, strip_clitics, tokenize
 
 __all__ = [
     "Token",
@@ -50,12 +51,17 @@ def norm_word(word: str) -> str:
     return normalize(word).replace(" ", "")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     start: int  # offsets into the display text
     end: int
     norm: str  # the matching form (nashra.arabic.normalize)
     joined: bool  # only whitespace (no punctuation, no line break) since the previous token
+
+
+@functools.lru_cache(maxsize=131072)
+def is_stopword(word: str) -> bool:
+    """The Arabic layer's stop-word test, memoised (enrichment asks about the same words often)."""
+    return _layer_is_stopword(word)
 
 
 def word_spans(text: str) -> list[Token]:
@@ -104,7 +110,6 @@ def _conj_forms(word: str) -> Iterator[str]:
 def _prep_forms(word: str) -> Iterator[str]:
     if word.startswith("لل") and len(word) > 3:
         yield "ال" + word[2:]
-    if word[:1] in ("ب", "ل") and len(word) > 3:
-        yield word[1:]
-    elif word[:1] == "ك" and len(word) > 4:  # كابل is Kabul, not ك + ابل
+    shortest = 4 if word[:1] == "ك" else 3  # كابل is Kabul, not ك + ابل
+    if word[:1] in ("ب", "ل", "ك") and len(word) > shortest:
         yield word[1:]

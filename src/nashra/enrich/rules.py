@@ -12,6 +12,7 @@ Each rule returns candidates over the token list; :mod:`nashra.enrich.entities` 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -80,6 +81,19 @@ _ACRONYM = re.compile(r"\(\s*([^\W\d_]{2,10})\s*\)")
 
 def _in(norm: str, words: frozenset[str]) -> bool:
     return any(f in words for f in proclitic_forms(norm))
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_class(norm: str) -> tuple[bool, bool, bool, bool, bool]:
+    """(role, org head, place head, place-name-only head, definite) for one folded word."""
+    definite = any(f.startswith("ال") for f in proclitic_forms(norm))
+    return (
+        _in(norm, ROLES),
+        _is_head(norm, ORG_HEADS),
+        _is_head(norm, PLACE_HEADS),
+        _is_head(norm, _PLACE_NAME_ONLY),
+        definite,
+    )
 
 
 def _bare(norm: str) -> str:
@@ -155,7 +169,7 @@ def _name_at(tokens: Sequence[Token], j: int, taken: Sequence[str | None]) -> in
             and len(norm) >= 2
             and not is_stopword(norm)
             and norm not in _NOT_NAME
-            and not _in(norm, ROLES)
+            and not _word_class(norm)[0]
             and not _DEFINITE_AFTER_CLITIC.match(norm)
             and (k == j or not _looks_like_verb(norm))
         )
@@ -191,7 +205,7 @@ def names(tokens: Sequence[Token], taken: Sequence[str | None]) -> list[Candidat
     n = len(tokens)
     while i < n:
         norm = tokens[i].norm
-        if taken[i] is None and _in(norm, ROLES):
+        if taken[i] is None and _word_class(norm)[0]:
             j = i + 1
             while (
                 j < n
@@ -230,14 +244,14 @@ def head_phrases(tokens: Sequence[Token], taken: Sequence[str | None]) -> list[C
             i += 1
             continue
         norm = tokens[i].norm
-        definite = any(f.startswith("ال") for f in proclitic_forms(norm))
-        is_org = not definite and _is_head(norm, ORG_HEADS)
-        is_place = not definite and _is_head(norm, PLACE_HEADS)
+        _, org_head, place_head, name_only_head, definite = _word_class(norm)
+        is_org = not definite and org_head
+        is_place = not definite and place_head
         if not (is_org or is_place):
             i += 1
             continue
         j = i + 1
-        name_only = is_place and _is_head(norm, _PLACE_NAME_ONLY)
+        name_only = is_place and name_only_head
         while j < n and j - i <= 3 and tokens[j].joined and taken[j] is None:
             nxt = tokens[j].norm
             if not nxt.isalpha() or is_stopword(nxt) or nxt in _NOT_NAME:

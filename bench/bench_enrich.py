@@ -1,0 +1,87 @@
+"""Enrichment speed on SaudiNewsNet bodies, as a ratio to normalize + tokenize of the same text.
+
+    .venv/bin/python bench/bench_enrich.py [N]      # N articles (default 300), read in place
+
+Baseline (same run, same texts): ``nashra.arabic.tokenize(title + body)``, the least any stage
+that looks at words must do. Figures: median and mean ms per article, and the ratio of means.
+Also shown: entities alone (gazetteer + rules) and the topic model alone.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from nashra.arabic import tokenize
+from nashra.enrich import default_enricher
+from nashra.enrich._text import word_spans
+from nashra.enrich.entities import find_entities
+from nashra.enrich.topics import load_model
+
+DATA = Path(__file__).resolve().parent.parent.parent / "shared/data/corpora/saudinewsnet/dataset"
+
+
+def articles(limit: int) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for path in sorted(DATA.glob("*.zip")):
+        with zipfile.ZipFile(path) as z:
+            for name in z.namelist():
+                for art in json.loads(z.read(name)):
+                    out.append((art.get("title", ""), art.get("content", "")))
+                    if len(out) >= limit:
+                        return out
+    return out
+
+
+def timed(fn: Callable[[str, str], object], arts: list[tuple[str, str]]) -> list[float]:
+    times = []
+    for title, body in arts:
+        t0 = time.perf_counter()
+        fn(title, body)
+        times.append((time.perf_counter() - t0) * 1000)
+    return times
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 300
+    arts = articles(n)
+    enricher = default_enricher()
+    model = load_model()
+    gaz = enricher.gazetteer
+
+    def baseline(title: str, body: str) -> object:
+        return tokenize(f"{title}\n{body}")
+
+    def entities(title: str, body: str) -> object:
+        text = f"{title}\n{body}"
+        return find_entities(text, word_spans(text), gaz)
+
+    runs: dict[str, Callable[[str, str], object]] = {
+        "baseline tokenize": baseline,
+        "entities": entities,
+        "topic": model.classify,
+        "enrich (all)": enricher.enrich,
+    }
+    timed(enricher.enrich, arts[:50])  # warm caches and imports, as a running worker would be
+    words = statistics.mean(len(tokenize(f"{t}\n{b}")) for t, b in arts)
+    print(f"SaudiNewsNet: {len(arts)} articles, mean {words:.0f} words")
+    results = {}
+    for name, fn in runs.items():
+        best = min((timed(fn, arts) for _ in range(3)), key=statistics.mean)
+        results[name] = best
+    base = statistics.mean(results["baseline tokenize"])
+    for name, times in results.items():
+        mean = statistics.mean(times)
+        print(
+            f"  {name:<18} median {statistics.median(times):6.3f} ms  mean {mean:6.3f} ms"
+            f"  p95 {sorted(times)[int(len(times) * 0.95)]:6.3f} ms  ×{mean / base:5.1f} baseline"
+        )
+
+
+if __name__ == "__main__":
+    main()
