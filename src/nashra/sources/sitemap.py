@@ -62,7 +62,8 @@ def _child(el: etree._Element, *path: str) -> etree._Element | None:
 
 
 def _text(el: etree._Element | None) -> str | None:
-    if el is None:
+    """The element's text; None when it is built from an (unexpanded, so untrusted) entity."""
+    if el is None or any(isinstance(node, etree._Entity) for node in el.iter()):
         return None
     value = "".join(el.itertext()).strip()
     return value or None
