@@ -78,8 +78,13 @@ class SearchPage:
 
 def _like(node: Node) -> sa.ColumnElement[bool]:
     if isinstance(node, Term):
-        # Substring of the matching form: clitics and prefixes match by construction.
-        return art.c.match_text.contains(" ".join(node.tokens), autoescape=True)
+        # Substring of the matching form: a document's clitics and prefixes match by construction;
+        # the query's own clitics are removed for the second test (ودمشق finds دمشق).
+        exact, bare = " ".join(node.tokens), " ".join(node.shadow)
+        cond = art.c.match_text.contains(exact, autoescape=True)
+        if bare != exact:
+            cond = sa.or_(cond, art.c.match_text.contains(bare, autoescape=True))
+        return cond
     if isinstance(node, Or):
         return sa.or_(*(_like(n) for n in node.items))
     cond = sa.and_(*(_like(n) for n in node.items))
