@@ -1,4 +1,4 @@
-"""Builds a real SQLite archive from a dict of docs (display text in, matching form by the project)."""
+"""A real SQLite archive from a dict of docs (display text in; the project folds it)."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from tests.search.seed import make_article, seed
 
 from nashra.search import (
     SearchFilters,
@@ -20,7 +21,6 @@ from nashra.search import (
     sync_index,
 )
 from nashra.store import Store, articles
-from tests.search.seed import make_article, seed
 
 CASES = json.loads((Path(__file__).parent / "search_cases.json").read_text("utf-8"))
 DOCS: dict[str, dict[str, Any]] = CASES["docs"]
@@ -80,7 +80,7 @@ def test_unnormalized_index_misses_what_ours_finds(tmp_path: Path) -> None:
 
 
 def test_snippet_marks_display_words_and_escapes(archive: Any) -> None:
-    store, by_id = archive
+    store, _ = archive
     with store.read() as conn:
         page = search(conn, "ينفذ واشنطن")
         page2 = search(conn, "ينفذ")
