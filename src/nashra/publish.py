@@ -1,26 +1,41 @@
-"""One channel: claim from the outbox → send → record. Zero duplicates, zero silent losses.
+"""Outbox → channels: claim, send, record. Zero duplicates, zero silent losses.
 
-The result of every attempt is recorded in its own transaction right after the send:
+Each channel runs its own loop (channels in parallel; sends through one bot token one at a time,
+so a 429 seen by one channel stops the next request of every channel on that bot). A step is:
 
-    sent                         → sent (remote id kept, for edits)
-    RetryLater (429, 5xx before anything was accepted, connection refused)
-                                 → pending again at now + retry_after / backoff
+    claim txn   pacing allows? (ledger: per-channel window, min gap, per-bot second, 429 pause)
+                → head post pending → in_flight (→ its next part in_flight) + a ``sends`` row
+    send        the channel's HTTP call, bounded by a hard deadline
+    record txn  the outcome, in its own transaction right after the send:
+
+    sent                         → sent (remote id kept, for edits); a part: the next part
+    RetryLater (429, or nothing was accepted)
+                                 → pending at now + retry_after; whole_bot: the bot waits too
+    ConnectFailed                → pending at now + backoff (nothing went out)
     ContentRejected              → failed (a person looks; the reason is kept)
-    ChannelPaused                → pending, and the channel is skipped for this cycle
-    OutcomeUnknown, or anything unexpected after the request may have gone out
+    ChannelPaused                → pending, and the channel is paused until a person resumes it
+    OutcomeUnknown, a deadline, or anything unexpected after the request may have gone out
                                  → unknown: never resent automatically
+
+Routing rules are applied when a post is claimed (``skipped`` with the reason). When nothing new
+is due, posts whose article changed are edited in place (``needs_edit``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
+import sqlalchemy as sa
+
 from nashra.channels import Channel
+from nashra.channels import ledger as ledger_
+from nashra.channels.base import Multipart, Paced
 from nashra.errors import (
     ChannelPaused,
     ConnectFailed,
@@ -29,13 +44,16 @@ from nashra.errors import (
     PublishError,
     RetryLater,
 )
-from nashra.models import Post
-from nashra.store import Store, outbox
+from nashra.models import Post, PostState
+from nashra.store import Store, articles, outbox
+from nashra.store.outbox import Part
 
 log = logging.getLogger("nashra.publish")
 
-LEASE = timedelta(minutes=10)  # an in-flight post older than this was interrupted by a crash
+LEASE = timedelta(minutes=10)  # kept for callers; each channel has its own ``lease_seconds``
 MAX_BACKOFF = timedelta(hours=1)
+BUDGET = 25.0  # seconds one publish() call may spend waiting for pacing before it returns
+THROTTLE_MARGIN = 0.2  # seconds added to a 429's retry_after
 
 
 def backoff(attempts: int) -> timedelta:
@@ -54,77 +72,262 @@ class PublishReport:
         return bool(self.outcomes["failed"] or self.outcomes["unknown"])
 
 
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    outcome: str  # sent, retry, failed, unknown, paused
+    detail: str | None = None
+    retry_at: datetime | None = None
+    throttle: float | None = None
+    pause: str | None = None
+    remote_id: str | None = None
+
+
 async def publish(
     store: Store,
     channels: Sequence[Channel],
     *,
     limit_per_channel: int | None = None,
+    budget: float = BUDGET,
 ) -> PublishReport:
-    """Send what is due on each channel, in order, one post at a time per channel."""
+    """Send what is due on each channel, in order; wait for pacing up to ``budget`` seconds."""
     report = PublishReport()
-    with store.tx() as conn:
-        stale = outbox.recover_stale(conn, LEASE)
-    report.outcomes["unknown"] += stale
-    for ch in channels:
-        if not ch.options.enabled:
-            continue
-        sent = 0
-        while limit_per_channel is None or sent < limit_per_channel:
-            with store.tx() as conn:
-                post = outbox.claim(conn, ch.name)
-            if post is None:
-                break
-            assert post.id is not None
-            outcome = await _send_one(store, ch, post.id, post)
-            report.outcomes[outcome] += 1
-            if outcome == "paused":
-                report.paused[ch.name] = "paused"
-                break
-            if outcome == "retry":
-                break  # order is kept: the channel waits for its head post
-            sent += 1
+    locks: dict[str, asyncio.Lock] = {}
+    deadline = asyncio.get_running_loop().time() + budget
+    active = [ch for ch in channels if ch.options.enabled]
+    await asyncio.gather(
+        *(_run_channel(store, ch, report, locks, deadline, limit_per_channel) for ch in active)
+    )
     return report
 
 
-async def _send_one(store: Store, ch: Channel, post_id: int, post: Post) -> str:
+def _pacing(ch: Channel) -> ledger_.Pacing | None:
+    return ch.pacing if isinstance(ch, Paced) else None
+
+
+async def _run_channel(
+    store: Store,
+    ch: Channel,
+    report: PublishReport,
+    locks: dict[str, asyncio.Lock],
+    deadline: float,
+    limit: int | None,
+) -> None:
+    lease = timedelta(seconds=ch.options.lease_seconds)
+    with store.tx() as conn:
+        report.outcomes["unknown"] += outbox.recover_stale(conn, lease, channel=ch.name)
+        state = ledger_.state(conn, ch.name)
+    if state.paused_reason:
+        report.paused[ch.name] = state.paused_reason
+        return
+    if isinstance(ch, Multipart) and state.target:
+        ch.target = state.target
+    pacing = _pacing(ch)
+    lock = locks.setdefault((pacing.throttle_key if pacing else None) or ch.name, asyncio.Lock())
+    loop = asyncio.get_running_loop()
+    done = 0
+    while limit is None or done < limit:
+        async with lock:
+            outcome, wait = await _step(store, ch, pacing)
+        if wait is not None:
+            if loop.time() + wait > deadline:
+                return
+            await asyncio.sleep(wait)
+            continue
+        if outcome is None:
+            return
+        report.outcomes[outcome] += 1
+        if outcome == "paused":
+            with store.read() as conn:
+                report.paused[ch.name] = ledger_.state(conn, ch.name).paused_reason or "paused"
+            return
+        if outcome in ("sent", "part", "edited", "skipped", "failed", "unknown"):
+            done += outcome != "skipped"
+
+
+async def _step(
+    store: Store, ch: Channel, pacing: ledger_.Pacing | None
+) -> tuple[str | None, float | None]:
+    """One claim → send → record. Returns (outcome, None) or (None, seconds to wait)."""
+    key = pacing.throttle_key if pacing else None
+    part: Part | None = None
+    edit: Post | None = None
+    with store.tx() as conn:
+        if pacing is not None:
+            wait = ledger_.wait_for(conn, ch.name, pacing)
+            if wait > 0:
+                return None, wait
+        post = outbox.claim(conn, ch.name)
+        if post is None:
+            due = outbox.head_due(conn, ch.name)
+            now = datetime.now(UTC)
+            if due is not None and due > now:
+                return None, (due - now).total_seconds()
+            edit = outbox.next_edit(conn, ch.name) if ch.can_edit else None
+            if edit is None:
+                return None, None
+            send_id = ledger_.record_send(conn, ch.name, key, post_id=edit.id, action="edit")
+        else:
+            assert post.id is not None
+            why = _route(conn, ch, post)
+            if why is not None:
+                outbox.mark_skipped(conn, post.id, why)
+                return "skipped", None
+            if isinstance(ch, Multipart):
+                if not outbox.has_parts(conn, post.id):
+                    outbox.add_parts(conn, post.id, ch.plan(post))
+                part = outbox.claim_part(conn, post.id)
+                if part is None:
+                    return outbox.settle(conn, post.id, "settled"), None
+            idx = part.idx if part else None
+            send_id = ledger_.record_send(conn, ch.name, key, post_id=post.id, part=idx)
+    if post is None:
+        assert edit is not None
+        return await _edit(store, ch, edit, send_id, key), None
+    target = ch.target if isinstance(ch, Multipart) else None
+    verdict = await _attempt(ch, post, part)
+    with store.tx() as conn:
+        ledger_.finished(conn, send_id)
+        _record(conn, post, part, verdict)
+        if verdict.throttle is not None and key:
+            ledger_.throttle(conn, key, verdict.throttle, verdict.detail or "429")
+        if verdict.pause:
+            ledger_.pause(conn, ch.name, verdict.pause)
+        if isinstance(ch, Multipart) and ch.target != target:
+            ledger_.set_target(conn, ch.name, ch.target)
+            log.warning("%s: chat moved %s → %s", ch.name, target, ch.target)
+    return verdict.outcome, None
+
+
+def _route(conn: sa.Connection, ch: Channel, post: Post) -> str | None:
+    routes = ch.options.routes
+    if routes.everything:
+        return None
+    found = articles.get(conn, post.article_id)
+    if found is None:
+        return None
+    return routes.verdict(*found)
+
+
+def _hard_deadline(ch: Channel) -> float:
+    return float(getattr(ch, "timeout", 30.0)) * 2 + 10.0
+
+
+async def _attempt(ch: Channel, post: Post, part: Part | None) -> _Verdict:
+    now = datetime.now(UTC)
+    remote: str | None
     try:
-        delivery = await ch.send(post)
+        async with asyncio.timeout(_hard_deadline(ch)):
+            if part is not None and isinstance(ch, Multipart):
+                remote = await ch.send_part(post, part)
+            else:
+                remote = (await ch.send(post)).remote_id
+    except RetryLater as exc:
+        pause = exc.retry_after + (THROTTLE_MARGIN if exc.whole_bot else 0.0)
+        return _Verdict(
+            "retry",
+            f"{exc.code}: {exc}",
+            retry_at=now + timedelta(seconds=pause),
+            throttle=pause if exc.whole_bot else None,
+        )
+    except ConnectFailed as exc:  # nothing went out
+        return _Verdict("retry", str(exc), retry_at=now + backoff(post.attempts))
+    except ContentRejected as exc:
+        log.error("%s: %s", ch.name, exc)
+        return _Verdict("failed", f"{exc.code}: {exc}")
+    except ChannelPaused as exc:
+        log.error("%s: %s", ch.name, exc)
+        return _Verdict("paused", f"{exc.code}: {exc}", pause=exc.message)
+    except OutcomeUnknown as exc:
+        return _Verdict("unknown", f"{exc.code}: {exc}")
+    except PublishError as exc:
+        return _Verdict("retry", str(exc), retry_at=now + backoff(post.attempts))
+    except TimeoutError:
+        return _Verdict("unknown", "انتهت المهلة أثناء الإرسال — hard deadline during the send")
+    except Exception as exc:  # a bug or an unmapped library error: the send may have happened
+        log.exception("%s: unexpected error while sending post %s", ch.name, post.id)
+        return _Verdict("unknown", f"unexpected: {exc!r}")
+    return _Verdict("sent", remote_id=remote)
+
+
+def _record(c: sa.Connection, post: Post, part: Part | None, v: _Verdict) -> None:
+    assert post.id is not None
+    if part is None:
+        if v.outcome == "sent":
+            outbox.mark_sent(c, post.id, v.remote_id)
+        elif v.outcome in ("retry", "paused"):
+            at = v.retry_at or datetime.now(UTC)
+            outbox.mark_retry(c, post.id, at, v.detail or "")
+        elif v.outcome == "failed":
+            outbox.mark_failed(c, post.id, v.detail or "")
+        else:
+            outbox.mark_unknown(c, post.id, v.detail or "")
+        return
+    state = {
+        "sent": PostState.SENT,
+        "failed": PostState.FAILED,
+        "unknown": PostState.UNKNOWN,
+    }.get(v.outcome, PostState.PENDING)
+    outbox.finish_part(c, post.id, part.idx, state, remote_id=v.remote_id, detail=v.detail)
+    if state is PostState.PENDING:
+        at = v.retry_at or datetime.now(UTC)
+        outbox.mark_retry(c, post.id, at, v.detail or "")
+    else:
+        outbox.settle(c, post.id, v.outcome, v.detail)
+
+
+async def _edit(store: Store, ch: Channel, post: Post, send_id: int, key: str | None) -> str:
+    """Bring one sent post up to date with its article (one API call per step)."""
+    assert post.id is not None
+    try:
+        async with asyncio.timeout(_hard_deadline(ch)):
+            if isinstance(ch, Multipart):
+                finished = await _edit_parts(store, ch, post)
+            else:
+                await ch.edit(post)
+                finished = True
     except RetryLater as exc:
         with store.tx() as conn:
-            at = datetime.now(UTC) + timedelta(seconds=exc.retry_after)
-            outbox.mark_retry(conn, post_id, at, f"{exc.code}: {exc}")
-        return "retry"
-    except ConnectFailed as exc:  # nothing went out
-        with store.tx() as conn:
-            outbox.mark_retry(
-                conn, post_id, datetime.now(UTC) + backoff(post.attempts + 1), str(exc)
-            )
+            ledger_.finished(conn, send_id)
+            outbox.edit_later(conn, post.id, f"{exc.code}: {exc}")
+            if exc.whole_bot and key:
+                ledger_.throttle(conn, key, exc.retry_after + THROTTLE_MARGIN, str(exc))
         return "retry"
     except ContentRejected as exc:
         with store.tx() as conn:
-            outbox.mark_failed(conn, post_id, f"{exc.code}: {exc}")
-        log.error("%s: %s", ch.name, exc)
+            ledger_.finished(conn, send_id)
+            outbox.edited(conn, post, f"تعذر التعديل — edit refused: {exc}")
         return "failed"
     except ChannelPaused as exc:
         with store.tx() as conn:
-            outbox.mark_retry(conn, post_id, datetime.now(UTC) + MAX_BACKOFF, f"{exc.code}: {exc}")
-        log.error("%s: %s", ch.name, exc)
+            ledger_.finished(conn, send_id)
+            ledger_.pause(conn, ch.name, exc.message)
         return "paused"
-    except OutcomeUnknown as exc:
+    except (PublishError, TimeoutError) as exc:  # an edit is idempotent: try again later
         with store.tx() as conn:
-            outbox.mark_unknown(conn, post_id, f"{exc.code}: {exc}")
-        return "unknown"
-    except PublishError as exc:
-        with store.tx() as conn:
-            outbox.mark_retry(
-                conn, post_id, datetime.now(UTC) + backoff(post.attempts + 1), str(exc)
-            )
+            ledger_.finished(conn, send_id)
+            outbox.edit_later(conn, post.id, f"edit: {exc!r}")
         return "retry"
-    except Exception as exc:  # a bug or an unmapped library error: the send may have happened
-        log.exception("%s: unexpected error while sending post %s", ch.name, post_id)
-        with store.tx() as conn:
-            outbox.mark_unknown(conn, post_id, f"unexpected: {exc!r}")
-        return "unknown"
     with store.tx() as conn:
-        outbox.mark_sent(conn, post_id, delivery.remote_id)
-    return "sent"
+        ledger_.finished(conn, send_id)
+        if finished:
+            outbox.edited(conn, post)
+    return "edited"
+
+
+async def _edit_parts(store: Store, ch: Multipart, post: Post) -> bool:
+    """Edit the first part whose text changed; True when every part matches the new plan."""
+    assert post.id is not None
+    new = list(ch.plan(post))
+    with store.read() as conn:
+        old = outbox.parts(conn, post.id)
+    for o, n in zip(old, new, strict=False):
+        if o.body != n.body and o.state is PostState.SENT:
+            await ch.edit_part(post, o, replace(n, kind=o.kind))
+            with store.tx() as conn:
+                outbox.set_part_body(conn, post.id, o.idx, n.body)
+            return False
+    if len(new) > len(old):  # the article grew: its extra parts are sent as new messages
+        with store.tx() as conn:
+            outbox.add_parts(conn, post.id, new[len(old) :], first=len(old))
+            outbox.reopen(conn, post.id)
+    return True

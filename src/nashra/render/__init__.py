@@ -6,6 +6,6 @@ text they are given. Every variable a template can use is listed in ``TEMPLATE_V
 
 from __future__ import annotations
 
-from nashra.render.engine import TEMPLATE_VARIABLES, Renderer, format_when
+from nashra.render.engine import TEMPLATE_FILTERS, TEMPLATE_VARIABLES, Renderer, format_when
 
-__all__ = ["TEMPLATE_VARIABLES", "Renderer", "format_when"]
+__all__ = ["TEMPLATE_FILTERS", "TEMPLATE_VARIABLES", "Renderer", "format_when"]

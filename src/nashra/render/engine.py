@@ -47,6 +47,17 @@ def _tag(value: str) -> str:
     return "#" + value.lstrip("#")
 
 
+def _ltr(value: str) -> str:
+    """Isolate a left-to-right run (a date, a URL, a Latin name) inside Arabic text."""
+    return f"\u2066{value}\u2069" if value else value
+
+
+TEMPLATE_FILTERS: dict[str, str] = {
+    "tag": "يضيف # إلى الوسم — adds the leading # to a hashtag",
+    "ltr": "يعزل نصًا من اليسار لليمين (تاريخ، رابط، اسم لاتيني) — wraps it in LRI…PDI",
+}
+
+
 class Renderer:
     """Renders posts from a channel's template (a file, or a built-in name)."""
 
@@ -68,6 +79,7 @@ class Renderer:
             keep_trailing_newline=True,
         )
         self.env.filters["tag"] = _tag
+        self.env.filters["ltr"] = _ltr
         try:
             self.template = self.env.get_template(template)
         except jinja2.TemplateError as exc:

@@ -1,0 +1,82 @@
+"""Random faults a fake server injects, before or after it accepts a request."""
+
+from __future__ import annotations
+
+import random
+import socket
+import struct
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass
+class Faults:
+    """Probabilities per request. "after" faults happen once the request was accepted."""
+
+    rate_limit: float = 0.0  # 429 with parameters.retry_after (Telegram) / Retry-After
+    retry_after: int = 1
+    error_before: float = 0.0  # 5xx, nothing accepted
+    error_after: float = 0.0  # 5xx, but the message was accepted
+    timeout_before: float = 0.0  # no reply until the client gives up; nothing accepted
+    timeout_after: float = 0.0
+    reset_before: float = 0.0  # TCP reset, nothing accepted
+    reset_after: float = 0.0
+    hang: float = 5.0  # seconds a "timeout" holds the connection
+    seed: int = 0
+    rng: random.Random = field(init=False)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+        self._lock = threading.Lock()
+
+    def draw(self, stage: str) -> str | None:
+        """One fault for this request at ``stage`` ("before" or "after"), or None."""
+        if stage == "before":
+            options = [
+                ("429", self.rate_limit),
+                ("5xx", self.error_before),
+                ("timeout", self.timeout_before),
+                ("reset", self.reset_before),
+            ]
+        else:
+            options = [
+                ("5xx", self.error_after),
+                ("timeout", self.timeout_after),
+                ("reset", self.reset_after),
+            ]
+        with self._lock:
+            roll = self.rng.random()
+            for name, p in options:
+                if roll < p:
+                    key = f"{name}_{stage}"
+                    self.counts[key] = self.counts.get(key, 0) + 1
+                    return name
+                roll -= p
+        return None
+
+
+def reset(handler: BaseHTTPRequestHandler) -> None:
+    """Close the connection with a TCP RST and send nothing."""
+    sock = handler.connection
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.close()
+    except OSError:
+        pass
+    handler.close_connection = True
+
+
+def hang(handler: BaseHTTPRequestHandler, seconds: float) -> None:
+    time.sleep(seconds)
+    reset(handler)
+
+
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        return None  # resets and hangs are deliberate
