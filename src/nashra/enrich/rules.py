@@ -194,6 +194,13 @@ def _name_at(tokens: Sequence[Token], j: int, taken: Sequence[str | None]) -> in
     return end
 
 
+def _full_name(tokens: Sequence[Token], first: int, last: int) -> bool:
+    """Two words or more, and not a compound given name alone (``عبد العزيز``, ``أبو محمد``)."""
+    if last - first < 2:
+        return False
+    return not (last - first == 2 and tokens[first].norm in PARTICLES)
+
+
 def names(tokens: Sequence[Token], taken: Sequence[str | None]) -> list[Candidate]:
     """People: role + name, and given name + family name.
 
@@ -220,13 +227,13 @@ def names(tokens: Sequence[Token], taken: Sequence[str | None]) -> list[Candidat
                 j += 1
             if j < n and tokens[j].joined:
                 end = _name_at(tokens, j, taken)
-                if end - j >= 2:
+                if _full_name(tokens, j, end):
                     out.append(Candidate(j, end, "person", "role"))
                     i = end
                     continue
         if taken[i] is None and any(f in GIVEN_NAMES for f in proclitic_forms(norm)[:2]):
             end = _name_at(tokens, i, taken)
-            if end - i >= 2:
+            if _full_name(tokens, i, end):
                 out.append(Candidate(i, end, "person", "name"))
                 i = end
                 continue
