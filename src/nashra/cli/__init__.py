@@ -10,6 +10,7 @@ from nashra.cli._app import app
 COMMAND_MODULES = [
     "nashra.cli.core",
     "nashra.cli.arabic",
+    "nashra.cli.sources_io",
     "nashra.cli.web",
     "nashra.cli.enrich",
 ]
