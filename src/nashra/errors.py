@@ -9,6 +9,7 @@
     │   ├── TooManyRedirects         fetch.redirects
     │   ├── HTTPStatus               fetch.status    4xx / 5xx (status, retry_after)
     │   ├── ConnectFailed            fetch.connect   refused, reset, DNS, TLS
+    │   ├── UnexpectedContent        fetch.content   not a page (image, PDF...), bad encoding
     │   └── RobotsDisallowed         fetch.robots
     ├── ParseError                   parse           a feed / sitemap / page that cannot be read
     ├── ExtractError                 extract         a page with no article in it
@@ -83,6 +84,10 @@ class HTTPStatus(FetchError):
 
 class ConnectFailed(FetchError):
     code = "fetch.connect"
+
+
+class UnexpectedContent(FetchError):
+    code = "fetch.content"
 
 
 class RobotsDisallowed(FetchError):

@@ -112,7 +112,7 @@ class Extracted:
     tags: tuple[str, ...] = ()
     method: Literal["page", "feed"] = "page"
     fallback_reason: str | None = None  # why the page was not used, when method == "feed"
-    date_source: str | None = None  # "feed", "meta", "byline", "url"
+    date_source: str | None = None  # "feed", "meta", "byline", "url", "markup"
 
     @property
     def text(self) -> str:

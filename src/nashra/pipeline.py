@@ -25,7 +25,7 @@ from nashra.dedupe.identity import content_hash, identity
 from nashra.dedupe.urls import canonical_url, is_web_url
 from nashra.enrich import enrich
 from nashra.errors import FetchError, HTTPStatus, NashraError, Rejected
-from nashra.extract import extract_page, from_feed
+from nashra.extract import SiteRules, extract_page, from_feed
 from nashra.fetch import Fetcher
 from nashra.models import Article, Discovered, Enrichment, Extracted, PostState, SourceSpec
 from nashra.render import Renderer
@@ -113,6 +113,7 @@ class Ingest:
         self.fetcher = fetcher
         self.channels = list(channels)
         self.on_item = on_item or (lambda _source: None)
+        self._site_rules: dict[str, SiteRules] = {}
 
     # -- one source ------------------------------------------------------------------------
     async def poll(self, spec: SourceSpec) -> SourceReport:
@@ -322,7 +323,9 @@ class Ingest:
             return from_feed(item, "no_link")
         try:
             page = await self.fetcher.get(item.url, kind="page")
-            return await asyncio.to_thread(extract_page, page.body, page.url, hint=item)
+            return await asyncio.to_thread(
+                extract_page, page.body, page.url, hint=item, rules=self._rules(spec)
+            )
         except NashraError as exc:
             if not has_feed_text:
                 raise
@@ -335,6 +338,13 @@ class Ingest:
                 detail=f"{exc.code}: {exc}",
             )
             return from_feed(item, exc.code)
+
+    def _rules(self, spec: SourceSpec) -> SiteRules | None:
+        if not spec.rules:
+            return None
+        if spec.name not in self._site_rules:
+            self._site_rules[spec.name] = SiteRules.from_dict(spec.rules)
+        return self._site_rules[spec.name]
 
     def _article(self, spec: SourceSpec, item: Discovered, ex: Extracted, key: str) -> Article:
         title = clean_display(item.title or ex.title or "")

@@ -21,6 +21,7 @@ from nashra.errors import (
     FetchTimeout,
     HTTPStatus,
     TooManyRedirects,
+    UnexpectedContent,
 )
 from nashra.fetch import Fetcher, FetchPolicy, Kind, charset
 from nashra.models import Fetched
@@ -96,7 +97,7 @@ def test_gzip_bomb_stops_at_the_cap_of_decoded_bytes(server, policy) -> None:
 )
 def test_encodings_we_do_not_inflate_are_refused(server, policy, path, words) -> None:
     error, _ = fails(policy, server.url(path))
-    assert type(error) is FetchError
+    assert type(error) is UnexpectedContent
     assert words in error.message
 
 

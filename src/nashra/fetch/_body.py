@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import zlib
 
-from nashra.errors import BodyTooLarge, FetchError
+from nashra.errors import BodyTooLarge, UnexpectedContent
 
 _GZIP = ("gzip", "x-gzip")
 _IDENTITY = ("", "identity")
@@ -30,10 +30,10 @@ class BoundedBody:
     def __init__(self, coding: str | None, limit: int, *, truncate: bool = False) -> None:
         codings = content_codings(coding)
         if len(codings) > 1:
-            raise FetchError(f"ترميز نقل مكدّس مرفوض (stacked content encodings: {coding})")
+            raise UnexpectedContent(f"ترميز نقل مكدّس مرفوض (stacked content encodings: {coding})")
         self._coding = codings[0] if codings else ""
         if self._coding not in ("", *_GZIP, "deflate"):
-            raise FetchError(f"ترميز نقل غير مدعوم (unsupported content encoding: {coding})")
+            raise UnexpectedContent(f"ترميز نقل غير مدعوم (unsupported content encoding: {coding})")
         self._limit = limit
         self._truncate = truncate
         self._parts: list[bytes] = []
@@ -75,7 +75,9 @@ class BoundedBody:
                     self._raw_deflate = True
                     self._inflater = self._new_inflater()
                     continue
-                raise FetchError(f"محتوى مضغوط تالف (corrupt {self._coding} body: {exc})") from exc
+                raise UnexpectedContent(
+                    f"محتوى مضغوط تالف (corrupt {self._coding} body: {exc})"
+                ) from exc
             self._keep(out)
             if self._inflater.unconsumed_tail:
                 data = self._inflater.unconsumed_tail
@@ -89,5 +91,5 @@ class BoundedBody:
         inflater = self._inflater
         unfinished = inflater is not None and not self.full and not inflater.eof
         if unfinished and (self._size or self._coding in _GZIP):
-            raise FetchError(f"محتوى مضغوط مبتور (truncated {self._coding} body)")
+            raise UnexpectedContent(f"محتوى مضغوط مبتور (truncated {self._coding} body)")
         return b"".join(self._parts)

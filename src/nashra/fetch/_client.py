@@ -29,6 +29,7 @@ from nashra.errors import (
     HTTPStatus,
     RobotsDisallowed,
     TooManyRedirects,
+    UnexpectedContent,
 )
 from nashra.fetch._body import BoundedBody, content_codings
 from nashra.fetch._guard import ALLOWED_SCHEMES, parse_networks
@@ -224,7 +225,7 @@ class Fetcher:
             )
         content_type = headers.get("content-type", "").lower()
         if kind == "page" and content_type.startswith(_NOT_A_PAGE):
-            raise FetchError(f"ليست صفحة (not a page: {content_type})")
+            raise UnexpectedContent(f"ليست صفحة (not a page: {content_type})")
         robots = kind == "robots"
         limit = self.policy.robots_max_body if robots else self.policy.max_body
         coding = headers.get("content-encoding")
