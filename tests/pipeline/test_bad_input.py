@@ -15,6 +15,18 @@ ARTICLE = (
     "<html lang='ar'><head><title>{t}</title></head><body><nav>الرئيسية | سياسة</nav>"
     "<article><h1>{t}</h1>{body}</article><footer>جميع الحقوق محفوظة</footer></body></html>"
 )
+OTHER = (
+    "<p>افتتح وزير النقل الطريق السريع الجديد الذي يربط العاصمة بالميناء بطول مئة وعشرين "
+    "كيلومترا، وقال إن المشروع سيختصر زمن الرحلة إلى النصف ويخفف الازدحام في المدينة.</p>"
+)
+THIRD = (
+    "<p>وأضاف البيان أن الوزارة خصصت خطًا هاتفيًا مجانيًا للإجابة عن أسئلة المواطنين حول "
+    "مواعيد التلقيح وأماكنه، وأن النتائج الأولى ستُعلن في نهاية الشهر.</p>"
+)
+GONE = (
+    "<p>أعلن اتحاد كرة السلة تأجيل المباراة النهائية للبطولة إلى الأسبوع المقبل بسبب أعمال "
+    "الصيانة في القاعة الكبرى، على أن تُقام المباراة بحضور الجمهور كاملًا.</p>"
+)
 PARA = (
     "<p>قالت وزارة الصحة في بيان اليوم إن حملة التلقيح الوطنية ستشمل كل المحافظات خلال الأسابيع "
     "المقبلة، وإن الفرق الطبية ستعمل في المدارس والمراكز الصحية لضمان وصول اللقاح إلى الجميع.</p>"
@@ -30,7 +42,7 @@ def events(config_url: str) -> Counter[str]:
 
 
 def test_hostile_items_are_recorded_and_the_cycle_goes_on(site: Site, tmp_path: Path) -> None:
-    good = site.add("/good.html", ARTICLE.format(t="حملة تلقيح وطنية", body=PARA * 3))
+    good = site.add("/good.html", ARTICLE.format(t="حملة تلقيح وطنية", body=PARA + THIRD))
     empty_page = site.add("/empty.html", "<html><body><nav>روابط</nav></body></html>")
     site.add(
         "/feed",
@@ -42,12 +54,12 @@ def test_hostile_items_are_recorded_and_the_cycle_goes_on(site: Site, tmp_path: 
                     "title": "خبر صفحته مفقودة",
                     "link": site.base + "/missing.html",
                     "guid": "g2",
-                    "description": PARA,
+                    "description": GONE,
                 },
                 # 404 page and nothing in the feed: an error for this item only
                 {"title": "خبر بلا نص", "link": site.base + "/gone.html", "guid": "g3"},
                 # a page with no article in it, but a feed summary
-                {"title": "صفحة بلا مقال", "link": empty_page, "guid": "g4", "description": PARA},
+                {"title": "صفحة بلا مقال", "link": empty_page, "guid": "g4", "description": OTHER},
                 # no link and no content
                 {"title": "عنصر بلا رابط", "id": "g5"},
                 # no title anywhere

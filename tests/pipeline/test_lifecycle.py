@@ -11,10 +11,30 @@ from tests.sitekit import Site
 from nashra.models import PostState
 from nashra.store import Store, articles, outbox, schema
 
-BODY = (
-    "<p>أعلنت الحكومة اليوم عن خطة جديدة لدعم المزارعين في المناطق الريفية، تشمل قروضًا ميسرة "
-    "وتوزيع بذور محسنة على آلاف الأسر، في خطوة قال وزير الزراعة إنها ستعزز الأمن الغذائي.</p>"
-)
+TOPICS = [
+    "افتتح وزير النقل الطريق السريع الجديد الذي يربط العاصمة بالميناء بطول مئة وعشرين كيلومترا",
+    "فاز المنتخب الوطني لكرة القدم على نظيره بثلاثة أهداف مقابل هدف في مباراة ودية مساء أمس",
+    "ارتفعت أسعار الذهب في الأسواق المحلية للأسبوع الثالث على التوالي وسط إقبال كبير من المشترين",
+    "أعلنت جامعة العاصمة عن منح دراسية جديدة لطلاب الهندسة والطب تشمل الإقامة والتنقل",
+    "حذرت هيئة الأرصاد الجوية من عاصفة رملية تضرب المناطق الجنوبية خلال الساعات المقبلة",
+    "انطلقت فعاليات معرض الكتاب الدولي بمشاركة أكثر من خمسمئة دار نشر من ثلاثين دولة",
+]
+TITLES = [
+    "افتتاح الطريق السريع إلى الميناء",
+    "المنتخب يفوز وديا بثلاثية",
+    "الذهب يواصل الارتفاع للأسبوع الثالث",
+    "منح دراسية جديدة لطلاب الهندسة والطب",
+    "تحذير من عاصفة رملية في الجنوب",
+    "انطلاق معرض الكتاب الدولي",
+]
+DETAILS = [
+    "وقال الوزير في مؤتمر صحفي إن المشروع سيختصر زمن الرحلة إلى النصف ويخفف الازدحام",
+    "وسجل المهاجم الشاب هدفين في الشوط الثاني بعد أن تقدم الضيوف في الدقائق الأولى",
+    "ويعزو التجار هذا الصعود إلى تراجع العملة المحلية وزيادة الطلب مع اقتراب موسم الأعراس",
+    "وتشترط الجامعة معدلا لا يقل عن خمسة عشر من عشرين وإتقان لغتين أجنبيتين على الأقل",
+    "ودعت الهيئة السائقين إلى تجنب الطرق الصحراوية وتوقعت انخفاض مدى الرؤية إلى مئة متر",
+    "ويتضمن البرنامج ندوات فكرية وأمسيات شعرية وورشات للأطفال طوال أيام المعرض العشرة",
+]
 
 
 def feed_of(site: Site, n: int, prefix: str = "خبر") -> None:
@@ -22,17 +42,17 @@ def feed_of(site: Site, n: int, prefix: str = "خبر") -> None:
     for i in range(n):
         page = site.add(
             f"/a{i}.html",
-            f"<html><body><article><h1>{prefix} رقم {i}</h1>{BODY * 3}<p>{prefix} {i}</p>"
-            "</article></body></html>",
+            f"<html><body><article><h1>{prefix} {TITLES[i]}</h1><p>{TOPICS[i]}.</p>"
+            f"<p>{DETAILS[i]}.</p></article></body></html>",
         )
         day = 10 + i
         items.append(
             {
-                "title": f"{prefix} رقم {i} عن الزراعة والمزارعين",
+                "title": f"{prefix} {TITLES[i]}",
                 "link": page,
                 "guid": page,
                 "pubDate": f"Mon, {day} Mar 2025 09:00:00 +0200",
-                "description": BODY + f"<p>{prefix} {i}</p>",
+                "description": f"<p>{TOPICS[i]}.</p><p>{DETAILS[i]}.</p>",
             }
         )
     site.add("/feed", rss(list(reversed(items))), content_type="application/rss+xml")
@@ -61,7 +81,7 @@ def test_first_run_marks_existing_items_seen(site: Site, tmp_path: Path) -> None
     report = run_cycle(config)
     assert report.total("accepted") == 1
     assert len(posts_in(tmp_path)) == 1
-    assert "خبر رقم 4" in posts_in(tmp_path)[0]
+    assert TITLES[4] in posts_in(tmp_path)[0]
 
 
 def test_first_run_newest_n(site: Site, tmp_path: Path) -> None:
@@ -73,11 +93,11 @@ def test_first_run_newest_n(site: Site, tmp_path: Path) -> None:
     posts = posts_in(tmp_path)
     assert len(posts) == 2
     # Published oldest first, so the channel reads in order: 3 then 4.
-    assert "خبر رقم 3" in posts[0] and "خبر رقم 4" in posts[1]
+    assert TITLES[3] in posts[0] and TITLES[4] in posts[1]
     assert sorted(states(config.database_url)) == ["sent", "sent", "skipped", "skipped", "skipped"]
 
 
-def test_updated_article_updates_store_and_flags_edit(site: Site, tmp_path: Path) -> None:
+def test_updated_article_updates_store_and_edits_the_post(site: Site, tmp_path: Path) -> None:
     feed_of(site, 1)
     config = make_config(
         tmp_path, [{"name": "مصدر", "url": site.base + "/feed", "first_run": "post_all"}]
@@ -91,9 +111,12 @@ def test_updated_article_updates_store_and_flags_edit(site: Site, tmp_path: Path
         stored = articles.get(conn, 1)
         row = conn.execute(sa.select(schema.posts)).one()._mapping
     store.close()
-    assert stored is not None and stored[0].title.startswith("تحديث رقم 0")
-    assert row["state"] == PostState.SENT.value and row["needs_edit"]
-    assert "تحديث رقم 0" in row["text"]
+    assert stored is not None and stored[0].title.startswith("تحديث ")
+    assert "تحديث " + TITLES[0] in row["text"]
+    # The channel can edit: the cycle's publish step replaced the sent post in place.
+    assert row["state"] == PostState.SENT.value and not row["needs_edit"]
+    posts = posts_in(tmp_path)
+    assert len(posts) == 1 and ("تحديث " + TITLES[0]) in posts[0]
 
 
 def test_tombstone_keeps_a_deleted_article_from_returning(site: Site, tmp_path: Path) -> None:
