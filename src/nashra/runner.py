@@ -16,6 +16,7 @@ from nashra.pipeline import Ingest, SourceReport, channel_views
 from nashra.publish import PublishReport, publish
 from nashra.settings import Config
 from nashra.store import Store, sources
+from nashra.store.sources import SourceState
 
 log = logging.getLogger("nashra.runner")
 
@@ -72,11 +73,17 @@ class Runner:
         due = []
         for spec in self.config.sources:
             state = states.get(spec.name)
-            if state is None or state.url != spec.url:
-                due.append(spec)
-            elif (all_sources and not state.disabled) or state.due(at):
+            if self._is_due(state, spec, at, all_sources):
                 due.append(spec)
         return due
+
+    @staticmethod
+    def _is_due(
+        state: SourceState | None, spec: SourceSpec, at: datetime | None, all_sources: bool
+    ) -> bool:
+        if state is None or state.url != spec.url:
+            return True  # new, or pointed at a new URL
+        return (all_sources and not state.disabled) or state.due(at)
 
     async def cycle(
         self,
