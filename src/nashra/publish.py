@@ -112,9 +112,7 @@ async def _run_channel(
     deadline: float,
     limit: int | None,
 ) -> None:
-    lease = timedelta(seconds=ch.options.lease_seconds)
     with store.tx() as conn:
-        report.outcomes["unknown"] += outbox.recover_stale(conn, lease, channel=ch.name)
         state = ledger_.state(conn, ch.name)
     if state.paused_reason:
         report.paused[ch.name] = state.paused_reason
@@ -127,7 +125,7 @@ async def _run_channel(
     done = 0
     while limit is None or done < limit:
         async with lock:
-            outcome, wait = await _step(store, ch, pacing)
+            outcome, wait = await _step(store, ch, pacing, report)
         if wait is not None:
             if loop.time() + wait > deadline:
                 return
@@ -144,24 +142,30 @@ async def _run_channel(
             done += outcome != "skipped"
 
 
+def lease(ch: Channel) -> timedelta:
+    """How long an in-flight send may last before it counts as cut by a crash."""
+    return timedelta(seconds=max(ch.options.lease_seconds, _hard_deadline(ch) + 2.0))
+
+
 async def _step(
-    store: Store, ch: Channel, pacing: ledger_.Pacing | None
+    store: Store, ch: Channel, pacing: ledger_.Pacing | None, report: PublishReport
 ) -> tuple[str | None, float | None]:
     """One claim → send → record. Returns (outcome, None) or (None, seconds to wait)."""
     key = pacing.throttle_key if pacing else None
     part: Part | None = None
     edit: Post | None = None
     with store.tx() as conn:
+        report.outcomes["unknown"] += outbox.recover_stale(conn, lease(ch), channel=ch.name)
         if pacing is not None:
             wait = ledger_.wait_for(conn, ch.name, pacing)
             if wait > 0:
                 return None, wait
         post = outbox.claim(conn, ch.name)
         if post is None:
-            due = outbox.head_due(conn, ch.name)
+            due = outbox.head_due(conn, ch.name, lease(ch))
             now = datetime.now(UTC)
             if due is not None and due > now:
-                return None, (due - now).total_seconds()
+                return None, (due - now).total_seconds() + 0.05
             edit = outbox.next_edit(conn, ch.name) if ch.can_edit else None
             if edit is None:
                 return None, None
@@ -209,7 +213,7 @@ def _route(conn: sa.Connection, ch: Channel, post: Post) -> str | None:
 
 
 def _hard_deadline(ch: Channel) -> float:
-    return float(getattr(ch, "timeout", 30.0)) * 2 + 10.0
+    return float(getattr(ch, "timeout", 30.0)) * 2 + 2.0
 
 
 async def _attempt(ch: Channel, post: Post, part: Part | None) -> _Verdict:

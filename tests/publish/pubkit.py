@@ -64,7 +64,9 @@ def queue(
     with store.tx() as conn:
         for a in arts:
             aid = articles.insert(conn, a, enrichment or Enrichment())
-            post = view.renderer.render(replace(a, id=aid), enrichment or Enrichment(), channel.name)
+            post = view.renderer.render(
+                replace(a, id=aid), enrichment or Enrichment(), channel.name
+            )
             pid = outbox.add(conn, post, PostState.PENDING)
             assert pid is not None
             ids.append(pid)

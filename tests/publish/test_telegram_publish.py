@@ -144,7 +144,9 @@ def test_crash_between_parts_never_resends_an_accepted_part(tmp_path, fake) -> N
             .where(schema.post_parts.c.idx >= 1)
             .values(state="pending", remote_id=None)
         )
-        conn.execute(schema.post_parts.update().where(schema.post_parts.c.idx == 1).values(state="in_flight"))
+        conn.execute(
+            schema.post_parts.update().where(schema.post_parts.c.idx == 1).values(state="in_flight")
+        )
         old = outbox.now() - timedelta(seconds=30)
         conn.execute(schema.posts.update().values(state="in_flight", claimed_at=old))
     run(store, [telegram(fake.url)])

@@ -141,16 +141,22 @@ def claim(conn: sa.Connection, channel: str, at: datetime | None = None) -> Post
     return post
 
 
-def head_due(conn: sa.Connection, channel: str) -> datetime | None:
-    """When the channel's head post may be tried again (None: no head, or it is in flight)."""
+def head_due(conn: sa.Connection, channel: str, lease: timedelta) -> datetime | None:
+    """When the channel's head post may be tried again (None: there is no head).
+
+    A head in flight (another process's send, or a crashed one) is due when its lease ends.
+    """
     head = conn.execute(
-        sa.select(t.c.state, t.c.next_attempt_at)
+        sa.select(t.c.state, t.c.next_attempt_at, t.c.claimed_at)
         .where(t.c.channel == channel, t.c.state.in_(_OPEN))
         .order_by(t.c.id)
         .limit(1)
     ).first()
-    if head is None or head[0] != PostState.PENDING.value:
+    if head is None:
         return None
+    if head[0] == PostState.IN_FLIGHT.value:
+        claimed = aware(head[2])
+        return None if claimed is None else claimed + lease
     return aware(head[1])
 
 
