@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from tests.search.seed import make_article, seed
 
 from nashra.search import (
     SearchFilters,
@@ -21,6 +20,7 @@ from nashra.search import (
     sync_index,
 )
 from nashra.store import Store, articles
+from tests.search.seed import make_article, seed
 
 CASES = json.loads((Path(__file__).parent / "search_cases.json").read_text("utf-8"))
 DOCS: dict[str, dict[str, Any]] = CASES["docs"]

@@ -130,7 +130,7 @@ events = sa.Table(
 )
 
 # -- search (migration 3, nashra.search) ---------------------------------------------------------
-# Which articles the search index holds, and when each was indexed (sync_index reads the highest id).
+# Which articles the search index holds and when each was indexed (sync_index reads the top id).
 search_docs = sa.Table(
     "search_docs",
     metadata,

@@ -36,7 +36,9 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    # "same-origin", not "no-referrer": with no-referrer Chrome sends `Origin: null` on our own
+    # form posts, which the same-origin check must refuse. Outlets still get no referrer.
+    "Referrer-Policy": "same-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 

@@ -1,0 +1,141 @@
+"""A real archive (SQLite file) served by uvicorn on 127.0.0.1, and a real headless Chromium."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from nashra.models import Post, PostState
+from nashra.settings import load_config
+from nashra.store import Store, outbox, sources
+from nashra.web import create_app
+from nashra.web.security import hash_password
+from tests.search.search_cases_loader import DOCS
+from tests.search.seed import seed
+
+PASSWORD = "كلمة-سر-للاختبار"
+XSS_TITLE = '<script>window.__nashra_pwned=1</script>"><img src=x onerror=alert(1)>'
+
+
+@dataclass
+class Site:
+    base: str
+    store: Store
+    ids: dict[str, int]
+    posts: dict[str, int]
+
+
+def _post(article_id: int, title: str, text: str, channel: str = "posts") -> Post:
+    return Post(article_id=article_id, channel=channel, text=text, title=title, url="https://e.org")
+
+
+def populate(store: Store) -> tuple[dict[str, int], dict[str, int]]:
+    docs: dict[str, dict[str, Any]] = dict(DOCS)
+    docs["xss"] = {
+        "title": XSS_TITLE,
+        "body": "نص عادي بعد عنوان عدائي.",
+        "outlet": "<b>منفذ</b>",
+        "published": "2025-05-04T12:00:00+03:00",
+    }
+    for key in ("washington", "sdf"):
+        docs[key] = {**docs[key], "story_id": 7}
+    docs["washington2"] = {**DOCS["washington"], "outlet": "صحيفة ب", "story_id": 7}
+    ids = seed(store, docs)
+    states = {
+        "washington": PostState.SENT,
+        "shadda": PostState.HELD,
+        "sdf": PostState.UNKNOWN,
+        "oil": PostState.FAILED,
+        "xss": PostState.SENT,
+        "trade": PostState.PENDING,
+        "hamza": PostState.HELD,
+    }
+    posts: dict[str, int] = {}
+    with store.tx() as conn:
+        for key, state in states.items():
+            d = docs[key]
+            pid = outbox.add(
+                conn, _post(ids[key], d["title"], d["title"] + "\n\n" + d["body"]), state
+            )
+            assert pid is not None
+            posts[key] = pid
+        posts["hamza_held"] = posts.pop("hamza")
+        sources.upsert(conn, "وكالة أ", "https://a.example/feed", "feed")
+        sources.upsert(conn, "صحيفة ب", "https://b.example/rss", "feed")
+        sources.set_enabled(conn, "صحيفة ب", False)
+    return ids, posts
+
+
+def free_port() -> socket.socket:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+@pytest.fixture(scope="package")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    folder = tmp_path_factory.mktemp("web")
+    config = load_config(data={"database": {"url": f"sqlite:///{folder / 'web.db'}"}}, env={})
+    store = Store(config.database_url)
+    ids, posts = populate(store)
+    app = create_app(config, store=store, password_hash=hash_password(PASSWORD))
+    sock = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.started, "uvicorn did not start"
+    host, port = sock.getsockname()
+    yield Site(f"http://{host}:{port}", store, ids, posts)
+    server.should_exit = True
+    thread.join(5)
+    sock.close()
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+@pytest.fixture(scope="package")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Headless Chromium through chromedriver. Missing binaries FAIL the test (CI installs them)."""
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        pytest.fail(
+            "chromium and chromedriver are required: apt-get install chromium chromium-driver"
+        )
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for arg in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-dev-shm-usage",
+        "--window-size=1000,1300",
+        "--lang=ar",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):
+        opts.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    driver.set_page_load_timeout(20)
+    try:
+        yield driver
+    finally:
+        driver.quit()
