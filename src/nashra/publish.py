@@ -35,7 +35,7 @@ import sqlalchemy as sa
 
 from nashra.channels import Channel
 from nashra.channels import ledger as ledger_
-from nashra.channels.base import Multipart, Paced
+from nashra.channels.base import Enriched, Multipart, Paced
 from nashra.errors import (
     ChannelPaused,
     ConnectFailed,
@@ -44,7 +44,7 @@ from nashra.errors import (
     PublishError,
     RetryLater,
 )
-from nashra.models import Post, PostState
+from nashra.models import Article, Enrichment, Post, PostState
 from nashra.store import Store, articles, outbox
 from nashra.store.outbox import Part
 
@@ -154,6 +154,7 @@ async def _step(
     key = pacing.throttle_key if pacing else None
     part: Part | None = None
     edit: Post | None = None
+    context: tuple[Article, Enrichment] | None = None
     with store.tx() as conn:
         report.outcomes["unknown"] += outbox.recover_stale(conn, lease(ch), channel=ch.name)
         if pacing is not None:
@@ -182,13 +183,14 @@ async def _step(
                 part = outbox.claim_part(conn, post.id)
                 if part is None:
                     return outbox.settle(conn, post.id, "settled"), None
+            context = articles.get(conn, post.article_id) if isinstance(ch, Enriched) else None
             idx = part.idx if part else None
             send_id = ledger_.record_send(conn, ch.name, key, post_id=post.id, part=idx)
     if post is None:
         assert edit is not None
         return await _edit(store, ch, edit, send_id, key), None
     target = ch.target if isinstance(ch, Multipart) else None
-    verdict = await _attempt(ch, post, part)
+    verdict = await _attempt(ch, post, part, context)
     with store.tx() as conn:
         ledger_.finished(conn, send_id)
         _record(conn, post, part, verdict)
@@ -216,13 +218,17 @@ def _hard_deadline(ch: Channel) -> float:
     return float(getattr(ch, "timeout", 30.0)) * 2 + 2.0
 
 
-async def _attempt(ch: Channel, post: Post, part: Part | None) -> _Verdict:
+async def _attempt(
+    ch: Channel, post: Post, part: Part | None, context: tuple[Article, Enrichment] | None = None
+) -> _Verdict:
     now = datetime.now(UTC)
     remote: str | None
     try:
         async with asyncio.timeout(_hard_deadline(ch)):
             if part is not None and isinstance(ch, Multipart):
                 remote = await ch.send_part(post, part)
+            elif context is not None and isinstance(ch, Enriched):
+                remote = (await ch.send_with(post, *context)).remote_id
             else:
                 remote = (await ch.send(post)).remote_id
     except RetryLater as exc:

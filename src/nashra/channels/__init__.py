@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from nashra.channels import local as _local  # noqa: F401  (registers "directory", "stdout")
 from nashra.channels import telegram as _telegram  # noqa: F401  (registers "telegram")
+from nashra.channels import wordpress as _wordpress  # noqa: F401  (registers "wordpress")
 from nashra.channels.base import Channel, ChannelOptions, build_channel, register, registry
 
 __all__ = ["Channel", "ChannelOptions", "build_channel", "register", "registry"]

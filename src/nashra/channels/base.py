@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 from nashra.channels.ledger import Pacing
 from nashra.channels.routing import Routes
 from nashra.errors import ConfigError
-from nashra.models import Delivery, Post
+from nashra.models import Article, Delivery, Enrichment, Post
 from nashra.settings import ChannelConfig, Config
 from nashra.store.outbox import Part
 
@@ -115,6 +115,13 @@ class Multipart(Protocol):
     async def send_part(self, post: Post, part: Part) -> str: ...
 
     async def edit_part(self, post: Post, old: Part, new: Part) -> None: ...
+
+
+@runtime_checkable
+class Enriched(Protocol):
+    """A channel that needs the article and its enrichment (a category from the topic, ...)."""
+
+    async def send_with(self, post: Post, article: Article, enrichment: Enrichment) -> Delivery: ...
 
 
 Factory = Callable[[ChannelConfig, Config], Channel]
