@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "publish"))
-from pubkit import article, make_store, queue, run, states  # noqa: E402
+from pubkit import article, make_store, queue, run, states
 
-from nashra.channels import Channel, build_channel  # noqa: E402
-from nashra.models import Block, BlockKind, Enrichment  # noqa: E402
-from nashra.settings import ChannelConfig, load_config  # noqa: E402
-from nashra.testing.faults import Faults  # noqa: E402
-from nashra.testing.wordpress import FakeWordPress  # noqa: E402
+from nashra.channels import Channel, build_channel
+from nashra.models import Block, BlockKind, Enrichment
+from nashra.settings import ChannelConfig, load_config
+from nashra.testing.faults import Faults
+from nashra.testing.wordpress import FakeWordPress
 
 IMAGE = b"\x89PNG\r\n\x1a\n" + b"0" * 64
 
@@ -35,7 +35,7 @@ def _password(monkeypatch: pytest.MonkeyPatch) -> None:
 def _hostile(n: int, image: str) -> object:
     a = article(n, image=image)
     evil = Block(BlockKind.PARAGRAPH, "<script>alert(1)</script> نص بعد الوسم")
-    return replace(a, blocks=a.blocks + (evil,))
+    return replace(a, blocks=(*a.blocks, evil))
 
 
 def test_post_with_tags_category_image_and_clean_body(tmp_path: Path) -> None:

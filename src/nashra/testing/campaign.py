@@ -127,7 +127,8 @@ class Figures:
     def lines(self) -> list[str]:
         return [
             f"articles {self.articles}, posts {self.posts},"
-            f" messages planned {self.messages_planned}, accepted {self.accepted}, SIGKILLs {self.kills}, {self.seconds:.1f} s",
+            f" messages planned {self.messages_planned}, accepted {self.accepted},"
+            f" SIGKILLs {self.kills}, {self.seconds:.1f} s",
             f"faults injected: {dict(sorted(self.injected.items()))}",
             f"accepted more than once: {self.duplicates} (goal 0)",
             f"neither accepted nor failed/unknown: {self.silent_losses} (goal 0);"
