@@ -6,9 +6,10 @@ import asyncio
 from dataclasses import replace
 
 from nashra.arabic import clean_display, normalize
+from nashra.arabic.dates import find_dates
 from nashra.dedupe.identity import content_hash
 from nashra.dedupe.urls import canonical_url
-from nashra.enrich import enrich
+from nashra.enrich import enricher_from_config
 from nashra.extract import extract_page
 from nashra.fetch import Fetcher
 from nashra.models import Article
@@ -41,6 +42,7 @@ async def render_url(config: Config, url: str, template: str = "default.txt.j2")
         match_text=normalize(title + "\n" + body),
         content_hash=content_hash(title, body),
     )
-    result = enrich(title, body, categories=ex.tags, max_hashtags=config["enrich.max_hashtags"])
+    result = enricher_from_config(config).enrich(title, body, categories=ex.tags)
+    result = replace(result, dates=tuple(find_dates(body, ex.published)))
     renderer = Renderer(template, timezone=config["render.timezone"] or None)
     return renderer.render(replace(article, id=0), result, "stdout").text

@@ -19,11 +19,12 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from nashra.arabic import clean_display, normalize
+from nashra.arabic.dates import find_dates
 from nashra.channels import Channel
 from nashra.dedupe.decide import decide, remember
 from nashra.dedupe.identity import content_hash, identity
 from nashra.dedupe.urls import canonical_url, is_web_url
-from nashra.enrich import enrich
+from nashra.enrich import Enricher, enricher_from_config
 from nashra.errors import FetchError, HTTPStatus, NashraError, Rejected
 from nashra.extract import SiteRules, extract_page, from_feed
 from nashra.fetch import Fetcher
@@ -32,6 +33,7 @@ from nashra.render import Renderer
 from nashra.schedule import next_poll
 from nashra.settings import Config
 from nashra.sources import adapter_for, detect_kind
+from nashra.sources.sitemap import INDEX_KIND, follow_index
 from nashra.store import Store, articles, outbox, sources
 
 log = logging.getLogger("nashra.pipeline")
@@ -107,8 +109,10 @@ class Ingest:
         channels: Sequence[ChannelView],
         *,
         on_item: Callable[[str], None] | None = None,
+        enricher: Enricher | None = None,
     ) -> None:
         self.config = config
+        self.enricher = enricher or enricher_from_config(config)
         self.store = store
         self.fetcher = fetcher
         self.channels = list(channels)
@@ -159,6 +163,10 @@ class Ingest:
         try:
             kind = spec.kind or state.kind or detect_kind(fetched)
             listing = adapter_for(kind).parse(fetched, spec)
+            if listing.kind == INDEX_KIND:  # a sitemap index: read its newest child sitemaps
+                listing = await follow_index(
+                    listing, spec, lambda u: self.fetcher.get(u, kind="feed")
+                )
         except NashraError as exc:
             self._source_error(spec, exc, interval, bounds, state.consecutive_errors, None)
             report.errors.append(f"{exc.code}: {exc}")
@@ -276,13 +284,11 @@ class Ingest:
                 return
         extracted = await self._extract(spec, item, fetch_page=publish)
         article = self._article(spec, item, extracted, key)
-        result = enrich(
-            article.title,
-            article.text,
-            categories=article.categories,
-            source_tags=spec.tags,
-            max_hashtags=self.config["enrich.max_hashtags"],
+        result = self.enricher.enrich(
+            article.title, article.text, categories=article.categories, source_tags=spec.tags
         )
+        # Dates the body mentions, read relative to the article's own publication date.
+        result = replace(result, dates=tuple(find_dates(article.text, article.published)))
         with self.store.tx() as conn:
             if known is not None:
                 articles.update(conn, known["id"], article, result)

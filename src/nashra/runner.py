@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from nashra.channels import Channel, build_channel
+from nashra.enrich import enricher_from_config
 from nashra.fetch import Fetcher, FetchPolicy, make_user_agent
 from nashra.models import SourceSpec
 from nashra.pipeline import Ingest, SourceReport, channel_views
@@ -66,6 +67,7 @@ class Runner:
         self.store = store or Store(config.database_url)
         self.channels = list(channels) if channels is not None else build_channels(config)
         self.views = channel_views(self.channels, config)
+        self.enricher = enricher_from_config(config)  # loads the gazetteers once
 
     def due(self, at: datetime | None = None, *, all_sources: bool = False) -> list[SourceSpec]:
         with self.store.read() as conn:
@@ -95,7 +97,14 @@ class Runner:
         report = CycleReport()
         specs = self.due(all_sources=all_sources)
         async with Fetcher(fetch_policy(self.config)) as fetcher:
-            ingest = Ingest(self.config, self.store, fetcher, self.views, on_item=on_item)
+            ingest = Ingest(
+                self.config,
+                self.store,
+                fetcher,
+                self.views,
+                on_item=on_item,
+                enricher=self.enricher,
+            )
             gate = asyncio.Semaphore(self.config["fetch.concurrency"])
 
             async def one(spec: SourceSpec) -> SourceReport:

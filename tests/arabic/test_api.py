@@ -15,6 +15,7 @@ from nashra.arabic.dates import choose_published
 def test_public_names_are_complete_and_importable() -> None:
     """Other stages call these names: the list changes only on purpose."""
     assert set(nashra.arabic.__all__) == {
+        "MARKS_CLASS",
         "STOPWORDS",
         "arabic_digits",
         "clean_display",
@@ -22,6 +23,7 @@ def test_public_names_are_complete_and_importable() -> None:
         "is_stopword",
         "normalize",
         "strip_clitics",
+        "strip_tashkeel",
         "tokenize",
     }
     assert set(nashra.arabic.dates.__all__) == {
@@ -62,3 +64,10 @@ def test_choose_published_by_priority(
     candidates: list[tuple[str, datetime | None]], expect: tuple[datetime | None, str | None]
 ) -> None:
     assert choose_published(candidates) == expect
+
+
+def test_strip_tashkeel_removes_marks_and_never_folds_letters() -> None:
+    from nashra.arabic import strip_tashkeel
+
+    assert strip_tashkeel("يُنفِّذ الحـــل") == "ينفذ الحل"
+    assert strip_tashkeel("أحمد إلى مستشفى الرقة") == "أحمد إلى مستشفى الرقة"

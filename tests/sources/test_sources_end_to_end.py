@@ -129,3 +129,24 @@ def test_follow_index_fetches_children_through_the_real_fetcher(site: str) -> No
 
     urls = asyncio.run(run())  # the missing child (404) is skipped, the other followed
     assert [u.rsplit("/", 1)[-1] for u in urls] == [f"{i}.html" for i in ECONOMY]
+
+
+def test_sitemap_index_source_reaches_posts(site: str, tmp_path: Path) -> None:
+    """An index source: the pipeline follows its child sitemaps, never fetching them as pages."""
+    config = load_config(
+        data={
+            "database": {"url": f"sqlite:///{tmp_path / 'nashra.db'}"},
+            "fetch": {"allow_networks": ["127.0.0.0/8"], "per_host_delay": 0},
+            "sources": [
+                {"name": "فهرس", "url": f"{site}/sitemap_index.xml", "first_run": "post_all"}
+            ],
+            "channels": [{"name": "posts", "kind": "directory", "path": str(tmp_path / "out")}],
+        }
+    )
+    report = asyncio.run(Runner(config).cycle())
+    assert report.sources[0].errors == []
+    store = Store(config.database_url)
+    with store.read() as conn:
+        urls = conn.execute(sa.text("select url from articles")).scalars().all()
+    assert sorted(u.rsplit("/", 1)[-1] for u in urls) == sorted(f"{i}.html" for i in ECONOMY)
+    assert len(list((tmp_path / "out").glob("*.txt"))) == 3

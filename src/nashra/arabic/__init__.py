@@ -6,16 +6,19 @@ gently with ``clean_display`` and never folded. Dates as Arabic news writes them
 """
 
 from nashra.arabic.normalize import (
+    MARKS_CLASS,
     arabic_digits,
     clean_display,
     fold_digits,
     normalize,
     strip_clitics,
+    strip_tashkeel,
     tokenize,
 )
 from nashra.arabic.stopwords import STOPWORDS, is_stopword
 
 __all__ = [
+    "MARKS_CLASS",
     "STOPWORDS",
     "arabic_digits",
     "clean_display",
@@ -23,5 +26,6 @@ __all__ = [
     "is_stopword",
     "normalize",
     "strip_clitics",
+    "strip_tashkeel",
     "tokenize",
 ]

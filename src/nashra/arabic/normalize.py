@@ -107,6 +107,17 @@ def normalize(text: str) -> str:
     return " ".join(_WORD.findall(_folded(text)))
 
 
+# The same marks as a regex character class, for callers that match words with their marks.
+MARKS_CLASS = "".join(re.escape(chr(c)) for c in _MARKS)
+_MARKS_ONLY = re.compile(f"[{MARKS_CLASS}]+")
+
+
+def strip_tashkeel(text: str) -> str:
+    """Remove harakat, Quranic marks and tatweel only: display-safe, letters are never folded
+    (for hashtags, where a mark would split the tag)."""
+    return _MARKS_ONLY.sub("", text)
+
+
 def tokenize(text: str) -> list[str]:
     """Tokens of the matching form: ``normalize(text).split()``, without building the string."""
     return _WORD.findall(_folded(text))

@@ -1,7 +1,7 @@
 """The one place where enrichment touches the Arabic layer.
 
 Everything folded here comes from :mod:`nashra.arabic` (``normalize``, ``tokenize``,
-``strip_clitics``, ``is_stopword``; ``strip_tashkeel`` once the Arabic layer ships one).
+``strip_clitics``, ``is_stopword``, ``strip_tashkeel``, ``MARKS_CLASS``).
 What this module adds is only what enrichment needs on top: word spans with offsets into the
 display text, the proclitic forms tried when looking a word up in a gazetteer, and the
 display-safe cleaning of a hashtag (marks removed, letters never folded).
@@ -10,13 +10,12 @@ display-safe cleaning of a hashtag (marks removed, letters never folded).
 from __future__ import annotations
 
 import functools
-import importlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import NamedTuple
 
+from nashra.arabic import MARKS_CLASS, normalize, strip_clitics, strip_tashkeel, tokenize
 from nashra.arabic import is_stopword as _layer_is_stopword
-from nashra.arabic import normalize, strip_clitics, tokenize
 
 __all__ = [
     "Token",
@@ -30,19 +29,12 @@ __all__ = [
     "word_spans",
 ]
 
-_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
-_WORD = re.compile(rf"(?:[^\W_]|[{_MARKS}])+")
-_MARKS_RE = re.compile(f"[{_MARKS}]")
-
-_arabic = importlib.import_module("nashra.arabic")
-_layer_strip_tashkeel: Callable[[str], str] | None = getattr(_arabic, "strip_tashkeel", None)
+_WORD = re.compile(rf"(?:[^\W_]|[{MARKS_CLASS}])+")
 
 
 def strip_marks(text: str) -> str:
     """Remove harakat and tatweel (display-safe: letters are not folded)."""
-    if _layer_strip_tashkeel is not None:
-        text = _layer_strip_tashkeel(text)
-    return _MARKS_RE.sub("", text)
+    return strip_tashkeel(text)
 
 
 @functools.lru_cache(maxsize=131072)
