@@ -13,6 +13,7 @@ COMMAND_MODULES = [
     "nashra.cli.sources_io",
     "nashra.cli.web",
     "nashra.cli.enrich",
+    "nashra.cli.stories",
 ]
 
 for _name in COMMAND_MODULES:

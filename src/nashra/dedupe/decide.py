@@ -22,6 +22,7 @@ duplicate (``reason="url_reused"``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -45,6 +46,9 @@ BODY_THRESHOLD = 0.5  # exact Jaccard of body shingles for a near-duplicate
 SAME_URL_BODY = 0.3  # a reused URL still counts as the same article above this
 RECURRING_TITLE_BODY = 0.3  # one outlet's same headline twice must also share this much body
 BODY_CANDIDATES = 20
+# One site's two articles under unrelated headlines are one article only when nearly all of the
+# body is equal (a site's boilerplate can outweigh a short story before it is learnt).
+SAME_SOURCE_NEW_TITLE = 0.8
 
 a = schema.articles
 
@@ -168,6 +172,12 @@ def _body(conn: sa.Connection, article: Article, f: Features) -> _Match | None:
             if len(mine) < len(f.hashes) // 2 and len(mine) < 25:
                 continue  # little left once the site's boilerplate is gone
         j = jaccard(mine, theirs)
+        if (
+            row["source"] == article.source
+            and j < SAME_SOURCE_NEW_TITLE
+            and fuzz.token_set_ratio(row["match_title"], article.match_title) < 50
+        ):
+            continue  # one site, two headlines: shared page furniture, unless nearly all equal
         if j >= BODY_THRESHOLD and (best is None or j > (best.score or 0.0)):
             best = _Match(row, "body", j)
     return best
@@ -182,22 +192,27 @@ def _story(conn: sa.Connection, article: Article, f: Features) -> _Match | None:
     return _Match(row, "story", score)
 
 
+_LAYERS = {"exact": _exact, "title": _title, "body": _body, "story": _story}
+LAYERS = tuple(_LAYERS)
+
+
 def decide(
     conn: sa.Connection,
     article: Article,
     enrichment: Enrichment | None = None,
     *,
     priority: int = 0,
+    layers: Sequence[str] = LAYERS,
 ) -> Decision:
-    """The verdict for a new article (before it is stored); pass it to ``remember`` after."""
+    """The verdict for a new article (before it is stored); pass it to ``remember`` after.
+
+    ``layers`` names the layers to run, in ``LAYERS`` order (evaluation runs them apart)."""
     backfill.ensure(conn)
     f = of_article(article, enrichment)
-    match = (
-        _exact(conn, article, f)
-        or _title(conn, article, f)
-        or _body(conn, article, f)
-        or _story(conn, article, f)
-    )
+    match = None
+    for name in LAYERS:
+        if name in layers and (match := _LAYERS[name](conn, article, f)) is not None:
+            break
     if match is None:
         return Decision(priority=priority, features=f)
     row = match.row

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that only track the reader; dropped from the canonical form.
@@ -36,24 +37,37 @@ TRACKING_NAMES = frozenset(
     }
 )
 _MOBILE_PREFIXES = ("www.", "m.", "mobile.", "amp.")
+_PERCENT = re.compile(r"%[0-9a-fA-F]{2}")
+_DEFAULT_PAGES = ("/index.html", "/index.htm", "/index.php")
 
 
 def canonical_url(url: str) -> str:
-    """Lower-case scheme and host, no ``www.``/``m.``/``amp.`` host prefix, no tracking
-    parameters, no fragment, no trailing ``/amp`` or slash; the remaining query sorted."""
+    """Lower-case scheme and host, ``https`` for ``http``, no ``www.``/``m.``/``amp.`` host
+    prefix, no default port, upper-case percent escapes, no ``/amp`` path prefix or suffix, no
+    ``index.html``, no trailing slash, no tracking parameters, no fragment; the remaining query
+    sorted."""
     parts = urlsplit(url.strip())
     scheme = "https" if parts.scheme.lower() in ("http", "https") else parts.scheme.lower()
     host = (parts.hostname or "").lower().rstrip(".")
-    for prefix in _MOBILE_PREFIXES:
-        if host.startswith(prefix) and host.count(".") >= 2:
-            host = host[len(prefix) :]
-            break
+    stripped = True
+    while stripped:  # www.m.example.com → example.com, so that the form is idempotent
+        stripped = False
+        for prefix in _MOBILE_PREFIXES:
+            if host.startswith(prefix) and host.count(".") >= 2:
+                host = host[len(prefix) :]
+                stripped = True
+                break
     if parts.port and parts.port not in (80, 443):
         host = f"{host}:{parts.port}"
-    path = parts.path or "/"
-    for suffix in ("/amp/", "/amp"):
+    # %d8%ae and %D8%AE are one character: upper-case every escape.
+    path = _PERCENT.sub(lambda m: m.group().upper(), parts.path) or "/"
+    path = re.sub("/{2,}", "/", path)
+    if path.startswith("/amp/"):
+        path = path[4:]
+    for suffix in ("/amp/", "/amp", *_DEFAULT_PAGES):
         if path.endswith(suffix):
             path = path[: -len(suffix)] or "/"
+            break
     if len(path) > 1:
         path = path.rstrip("/")
     query = [
