@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "publish"))
-from pubkit import article, make_store, queue, run, states
 
 from nashra.channels import Channel, build_channel
 from nashra.models import Block, BlockKind, Enrichment
 from nashra.settings import ChannelConfig, load_config
 from nashra.testing.faults import Faults
 from nashra.testing.wordpress import FakeWordPress
+from tests.publish.pubkit import article, make_store, queue, run, states
 
 IMAGE = b"\x89PNG\r\n\x1a\n" + b"0" * 64
 

@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from pubkit import TOKEN, article, make_store, queue, run, states, telegram
 
 from nashra.channels import ledger
 from nashra.render import telegram as tg
 from nashra.store import outbox, schema
 from nashra.testing import FakeTelegram, Faults
+from tests.publish.pubkit import TOKEN, article, make_store, queue, run, states, telegram
 
 
 @pytest.fixture(autouse=True)
