@@ -70,6 +70,7 @@ def run_one(script: Path, quick: bool, timeout: float, log: list[str]) -> Outcom
         text=True,
         encoding="utf-8",
         errors="replace",
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},  # its output as it comes, not at exit
         start_new_session=True,  # its own process group: a timeout ends its children too
     )
     reader = threading.Thread(target=_pump, args=(proc.stdout, log), daemon=True)
