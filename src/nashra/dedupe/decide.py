@@ -71,26 +71,48 @@ class _Match:
     score: float | None = None
 
 
-def _rows(conn: sa.Connection, cond: Any, limit: int = 5) -> list[Any]:
-    q = (
-        sa.select(
-            a.c.id,
-            a.c.source,
-            a.c.outlet,
-            a.c.title,
-            a.c.match_title,
-            a.c.match_text,
-            a.c.content_hash,
-            a.c.story_id,
-            a.c.duplicate_of,
-            a.c.enrichment,
-            a.c.published_utc,
-        )
+_COLUMNS = (
+    a.c.id,
+    a.c.source,
+    a.c.outlet,
+    a.c.title,
+    a.c.match_title,
+    a.c.match_text,
+    a.c.content_hash,
+    a.c.story_id,
+    a.c.duplicate_of,
+    a.c.enrichment,
+    a.c.published_utc,
+)
+
+
+def _prepared(cond: Any) -> Any:
+    """A statement built once (compiled once, cached) for the live articles matching cond."""
+    return (
+        sa.select(*_COLUMNS)
         .where(cond, a.c.deleted_at.is_(None))
         .order_by(a.c.id)
-        .limit(limit)
+        .limit(sa.bindparam("n"))
     )
-    return [r._mapping for r in conn.execute(q)]
+
+
+_BY_HASH = _prepared(a.c.content_hash == sa.bindparam("v"))
+_BY_URL = _prepared(a.c.canonical_url == sa.bindparam("v"))
+_BY_IDS = _prepared(a.c.id.in_(sa.bindparam("v", expanding=True)))
+_BY_TITLE = _prepared(
+    sa.and_(
+        a.c.match_title == sa.bindparam("v"),
+        sa.or_(
+            a.c.published_utc.is_(None),
+            a.c.published_utc.between(sa.bindparam("lo"), sa.bindparam("hi")),
+        ),
+    )
+)
+_BY_TITLE_ANY_TIME = _prepared(a.c.match_title == sa.bindparam("v"))
+
+
+def _rows(conn: sa.Connection, stmt: Any, value: Any, limit: int = 5, **more: Any) -> list[Any]:
+    return [r._mapping for r in conn.execute(stmt, {"v": value, "n": limit, **more})]
 
 
 def _body_hashes(row: Any) -> Any:
@@ -108,7 +130,7 @@ def usable_title(article: Article) -> bool:
 
 
 def _exact(conn: sa.Connection, article: Article, f: Features) -> _Match | None:
-    for row in _rows(conn, a.c.content_hash == article.content_hash):
+    for row in _rows(conn, _BY_HASH, article.content_hash):
         # One site's boilerplate-only body under different titles is not one article.
         if (
             row["source"] == article.source
@@ -120,7 +142,7 @@ def _exact(conn: sa.Connection, article: Article, f: Features) -> _Match | None:
     cu = article.canonical_url
     if not cu or is_root_url(cu):
         return None
-    for row in _rows(conn, a.c.canonical_url == cu):
+    for row in _rows(conn, _BY_URL, cu):
         same_title = fuzz.token_set_ratio(row["match_title"], article.match_title) >= 90
         if same_title or jaccard(_body_hashes(row), f.hashes) >= SAME_URL_BODY:
             return _Match(row, "url", 1.0)
@@ -130,16 +152,12 @@ def _exact(conn: sa.Connection, article: Article, f: Features) -> _Match | None:
 def _title(conn: sa.Connection, article: Article, f: Features) -> _Match | None:
     if not usable_title(article):
         return None
-    cond = a.c.match_title == article.match_title
-    if article.published is not None:
-        cond = sa.and_(
-            cond,
-            sa.or_(
-                a.c.published_utc.is_(None),
-                a.c.published_utc.between(f.at - TITLE_WINDOW, f.at + TITLE_WINDOW),
-            ),
-        )
-    for row in _rows(conn, cond):
+    if article.published is None:
+        rows = _rows(conn, _BY_TITLE_ANY_TIME, article.match_title)
+    else:
+        lo, hi = f.at - TITLE_WINDOW, f.at + TITLE_WINDOW
+        rows = _rows(conn, _BY_TITLE, article.match_title, lo=lo, hi=hi)
+    for row in rows:
         if row["source"] == article.source and f.long_enough:
             # The same outlet's headline again (a daily column, "prices today") with a new
             # body is a new article.
@@ -161,7 +179,7 @@ def _body(conn: sa.Connection, article: Article, f: Features) -> _Match | None:
     )
     if not found:
         return None
-    rows = _rows(conn, a.c.id.in_([i for i, _ in found]), limit=BODY_CANDIDATES)
+    rows = _rows(conn, _BY_IDS, [i for i, _ in found], limit=BODY_CANDIDATES)
     best: _Match | None = None
     for row in rows:
         theirs = _body_hashes(row)

@@ -24,14 +24,32 @@ LEAD_CHARS = 500  # entities count for the story layer when found in the title o
 MIN_BODY_SHINGLES = 25  # fewer: too short to prove anything on its own (about 27 words)
 
 
+_content_cache: dict[str, str] = {}
+_MAX_CACHED = 200_000
+
+
+def _content_form(w: str) -> str:
+    """The word's clitic-stripped form, or "" for a stop-word, digits or a one-letter word;
+    cached, since news reuses a small vocabulary and ``is_stopword`` folds on every call."""
+    got = _content_cache.get(w)
+    if got is not None:
+        return got
+    if len(_content_cache) > _MAX_CACHED:
+        _content_cache.clear()
+    out = ""
+    if len(w) >= 2 and not w.isdigit() and not is_stopword(w):
+        s = strip_clitics(w)
+        out = "" if is_stopword(s) else s
+    _content_cache[w] = out
+    return out
+
+
 def content_words(match_text: str, limit: int | None = None) -> tuple[str, ...]:
     """Words that carry meaning: clitics stripped, stop-words and one-letter words dropped."""
     out: list[str] = []
     for w in match_text.split():
-        if len(w) < 2 or w.isdigit() or is_stopword(w):
-            continue
-        s = strip_clitics(w)
-        if is_stopword(s):
+        s = _content_form(w)
+        if not s:
             continue
         out.append(s)
         if limit is not None and len(out) >= limit:

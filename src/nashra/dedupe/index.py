@@ -88,6 +88,33 @@ def remove(conn: sa.Connection, article_ids: Sequence[int]) -> None:
         conn.execute(table.delete().where(table.c.article_id.in_(ids)))
 
 
+# Built once: a statement with an expanding parameter compiles once and is cached, where
+# ``in_(list)`` would build one bound parameter per key on every call (most of the cost).
+_hits = sa.func.count().label("hits")
+_BAND_Q = (
+    sa.select(db.c.article_id, _hits)
+    .join(da, da.c.article_id == db.c.article_id)
+    .where(
+        db.c.key.in_(sa.bindparam("keys", expanding=True)),
+        da.c.at.between(sa.bindparam("since"), sa.bindparam("until")),
+    )
+    .group_by(db.c.article_id)
+    .order_by(_hits.desc(), db.c.article_id)
+    .limit(sa.bindparam("n"))
+)
+_TERM_Q = (
+    sa.select(dt.c.article_id, _hits)
+    .where(
+        dt.c.term.in_(sa.bindparam("terms", expanding=True)),
+        dt.c.at.between(sa.bindparam("since"), sa.bindparam("until")),
+    )
+    .group_by(dt.c.article_id)
+    .having(_hits >= sa.bindparam("min_shared"))
+    .order_by(_hits.desc(), dt.c.article_id)
+    .limit(sa.bindparam("n"))
+)
+
+
 def band_candidates(
     conn: sa.Connection, keys: Sequence[int], since: datetime, until: datetime, limit: int
 ) -> list[tuple[int, int]]:
@@ -95,16 +122,8 @@ def band_candidates(
     most shared first."""
     if not keys:
         return []
-    hits = sa.func.count().label("hits")
-    q = (
-        sa.select(db.c.article_id, hits)
-        .join(da, da.c.article_id == db.c.article_id)
-        .where(db.c.key.in_(list(keys)), da.c.at.between(since, until))
-        .group_by(db.c.article_id)
-        .order_by(hits.desc(), db.c.article_id)
-        .limit(limit)
-    )
-    return [(int(r[0]), int(r[1])) for r in conn.execute(q)]
+    params = {"keys": list(keys), "since": since, "until": until, "n": limit}
+    return [(int(r[0]), int(r[1])) for r in conn.execute(_BAND_Q, params)]
 
 
 def term_candidates(
@@ -119,20 +138,21 @@ def term_candidates(
     """Indexed articles sharing at least ``min_shared`` story terms within the time window."""
     if not terms:
         return []
-    hits = sa.func.count().label("hits")
-    q = (
-        sa.select(dt.c.article_id, hits)
-        .where(dt.c.term.in_(list(terms)), dt.c.at.between(since, until))
-        .group_by(dt.c.article_id)
-        .having(hits >= min_shared)
-        .order_by(hits.desc(), dt.c.article_id)
-        .limit(limit)
-    )
-    return [(int(r[0]), int(r[1])) for r in conn.execute(q)]
+    params = {
+        "terms": list(terms),
+        "since": since,
+        "until": until,
+        "min_shared": min_shared,
+        "n": limit,
+    }
+    return [(int(r[0]), int(r[1])) for r in conn.execute(_TERM_Q, params)]
+
+
+_PRIORITY_Q = sa.select(da.c.priority).where(da.c.article_id == sa.bindparam("id"))
 
 
 def priority_of(conn: sa.Connection, article_id: int) -> int:
-    r = conn.execute(sa.select(da.c.priority).where(da.c.article_id == article_id)).first()
+    r = conn.execute(_PRIORITY_Q, {"id": article_id}).first()
     return int(r[0]) if r else 0
 
 
