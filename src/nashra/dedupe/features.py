@@ -64,14 +64,19 @@ def body_of(match_title: str, match_text: str) -> str:
     return match_text
 
 
-def lead_entities(entities: Iterable[Mapping[str, Any]], title_len: int) -> frozenset[str]:
-    """Canonical forms (folded) of the entities in the title or the lead."""
-    limit = title_len + 1 + LEAD_CHARS
+def entities_before(entities: Iterable[Mapping[str, Any]], end: int) -> frozenset[str]:
+    """Canonical forms (folded) of the entities that start before ``end`` (offsets index the
+    title, a newline, then the body, as ``nashra.enrich`` gives them)."""
     return frozenset(
         normalize(e.get("canonical") or e.get("text") or "")
         for e in entities
-        if int(e.get("start", 0)) < limit and (e.get("canonical") or e.get("text"))
+        if int(e.get("start", 0)) < end and (e.get("canonical") or e.get("text"))
     )
+
+
+def lead_entities(entities: Iterable[Mapping[str, Any]], title_len: int) -> frozenset[str]:
+    """Canonical forms (folded) of the entities in the title or the lead."""
+    return entities_before(entities, title_len + 1 + LEAD_CHARS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +86,8 @@ class Features:
     keys: tuple[int, ...] = field(repr=False)  # LSH band keys ((): body too short)
     title_words: tuple[str, ...] = ()
     lead: frozenset[str] = frozenset()
-    entities: frozenset[str] = frozenset()
+    entities: frozenset[str] = frozenset()  # in the title or the lead
+    title_entities: frozenset[str] = frozenset()
 
     @property
     def terms(self) -> tuple[int, ...]:
@@ -104,22 +110,16 @@ def of_article(article: Article, enrichment: Enrichment | None) -> Features:
     body = body_of(article.match_title, article.match_text)
     hashes = shingles(body, normalized=True)
     keys = tuple(index.band_keys(signature(hashes))) if len(hashes) >= MIN_BODY_SHINGLES else ()
-    ents = (
-        lead_entities(
-            (
-                {"canonical": e.canonical, "text": e.text, "start": e.start}
-                for e in enrichment.entities
-            ),
-            len(article.title),
-        )
-        if enrichment
-        else frozenset()
-    )
+    found = [
+        {"canonical": e.canonical, "text": e.text, "start": e.start}
+        for e in (enrichment.entities if enrichment else ())
+    ]
     return Features(
         at=utc(article.published),
         hashes=hashes,
         keys=keys,
         title_words=content_words(article.match_title),
         lead=frozenset(content_words(body, LEAD_WORDS)),
-        entities=ents,
+        entities=lead_entities(found, len(article.title)),
+        title_entities=entities_before(found, len(article.title)),
     )
