@@ -9,6 +9,7 @@ from __future__ import annotations
 from nashra.channels import feeds as _feeds  # noqa: F401  (registers "feed")
 from nashra.channels import local as _local  # noqa: F401  (registers "directory", "stdout")
 from nashra.channels import telegram as _telegram  # noqa: F401  (registers "telegram")
+from nashra.channels import webhook as _webhook  # noqa: F401  (registers "webhook")
 from nashra.channels import wordpress as _wordpress  # noqa: F401  (registers "wordpress")
 from nashra.channels.base import Channel, ChannelOptions, build_channel, register, registry
 
