@@ -326,3 +326,42 @@ def test_index_survives_a_restart(store: Store, tmp_path) -> None:  # type: igno
     )
     again.close()
     assert (v.duplicate_of, v.reason) == (first, "body")
+
+
+def test_one_template_about_two_countries_is_two_stories(desk: Desk) -> None:
+    # Routine wire items share a template; the place in the title tells them apart.
+    lead = "بعث خادم الحرمين الشريفين برقية تهنئة بمناسبة ذكرى استقلال بلاده متمنيا له التوفيق"
+    for i, country in enumerate(["النيجر", "بوليفيا"]):
+        _, v = desk.ingest(
+            make_article(
+                f"s{i}",
+                f"https://s{i}.example/1",
+                f"خادم الحرمين الشريفين يهنئ رئيس {country} بذكرى استقلال بلاده",
+                lead + "\n" + story(40 + i),
+                published=T0,
+            )
+        )
+        assert v.duplicate_of is None, country
+
+
+def test_same_template_same_country_is_one_story(desk: Desk) -> None:
+    lead = "بعث خادم الحرمين الشريفين برقية تهنئة بمناسبة ذكرى استقلال بلاده متمنيا له التوفيق"
+    first, _ = desk.ingest(
+        make_article(
+            "a",
+            "https://a.example/1",
+            "خادم الحرمين الشريفين يهنئ رئيس النيجر بذكرى استقلال بلاده",
+            lead + "\n" + story(40),
+            published=T0,
+        )
+    )
+    _, v = desk.ingest(
+        make_article(
+            "b",
+            "https://b.example/1",
+            "خادم الحرمين يهنئ رئيس النيجر بذكرى الاستقلال",
+            lead + "\n" + story(41),
+            published=T0,
+        )
+    )
+    assert (v.duplicate_of, v.reason) == (first, "story")

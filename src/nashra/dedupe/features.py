@@ -64,13 +64,17 @@ def body_of(match_title: str, match_text: str) -> str:
     return match_text
 
 
-def entities_before(entities: Iterable[Mapping[str, Any]], end: int) -> frozenset[str]:
-    """Canonical forms (folded) of the entities that start before ``end`` (offsets index the
-    title, a newline, then the body, as ``nashra.enrich`` gives them)."""
+def entities_before(
+    entities: Iterable[Mapping[str, Any]], end: int, kind: str | None = None
+) -> frozenset[str]:
+    """Canonical forms (folded) of the entities (of type ``kind``, if given) that start before
+    ``end`` (offsets index the title, a newline, then the body, as ``nashra.enrich`` gives)."""
     return frozenset(
         normalize(e.get("canonical") or e.get("text") or "")
         for e in entities
-        if int(e.get("start", 0)) < end and (e.get("canonical") or e.get("text"))
+        if int(e.get("start", 0)) < end
+        and (e.get("canonical") or e.get("text"))
+        and (kind is None or e.get("type") == kind)
     )
 
 
@@ -87,7 +91,7 @@ class Features:
     title_words: tuple[str, ...] = ()
     lead: frozenset[str] = frozenset()
     entities: frozenset[str] = frozenset()  # in the title or the lead
-    title_entities: frozenset[str] = frozenset()
+    title_places: frozenset[str] = frozenset()  # places named in the title
 
     @property
     def terms(self) -> tuple[int, ...]:
@@ -111,7 +115,7 @@ def of_article(article: Article, enrichment: Enrichment | None) -> Features:
     hashes = shingles(body, normalized=True)
     keys = tuple(index.band_keys(signature(hashes))) if len(hashes) >= MIN_BODY_SHINGLES else ()
     found = [
-        {"canonical": e.canonical, "text": e.text, "start": e.start}
+        {"canonical": e.canonical, "text": e.text, "start": e.start, "type": e.type}
         for e in (enrichment.entities if enrichment else ())
     ]
     return Features(
@@ -121,5 +125,5 @@ def of_article(article: Article, enrichment: Enrichment | None) -> Features:
         title_words=content_words(article.match_title),
         lead=frozenset(content_words(body, LEAD_WORDS)),
         entities=lead_entities(found, len(article.title)),
-        title_entities=entities_before(found, len(article.title)),
+        title_places=entities_before(found, len(article.title), "place"),
     )

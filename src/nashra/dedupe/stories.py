@@ -48,7 +48,7 @@ class StoryScore:
     title: float  # token_set_ratio of the content words of the titles, 0..1
     lead: float  # Jaccard of the lead's content words
     entities: int  # entities shared in title or lead
-    conflict: bool = False  # both titles name entities, and none in common
+    conflict: bool = False  # both titles name places, and none in common
 
     @property
     def same_story(self) -> bool:
@@ -79,8 +79,10 @@ def score(
     union = len(lead) + len(f.lead) - inter
     ents = (row["enrichment"] or {}).get("entities", ())
     shared = lead_entities(ents, len(row["title"])) & f.entities
-    theirs = entities_before(ents, len(row["title"]))
-    conflict = bool(theirs and f.title_entities and not theirs & f.title_entities)
+    # Places are the gazetteer's surest entities; a person or an organisation may be named
+    # differently by two outlets, a country or a city rarely.
+    theirs = entities_before(ents, len(row["title"]), "place")
+    conflict = bool(theirs and f.title_places and not theirs & f.title_places)
     return StoryScore(t, inter / union if union else 0.0, len(shared), conflict)
 
 
