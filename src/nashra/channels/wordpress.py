@@ -134,8 +134,7 @@ class WordPressChannel:
     async def _media(self, image: str) -> int | None:
         try:
             async with Fetcher(self.fetch_policy) as fetcher:
-                # "feed": no robots check and no page-only content-type gate (no "image" kind yet)
-                got = await fetcher.get(image, kind="feed")
+                got = await fetcher.get(image, kind="image")
         except Exception:  # no image is no reason to hold the post
             return None
         ctype = got.headers.get("content-type", "image/jpeg").split(";")[0]

@@ -39,7 +39,7 @@ from nashra.fetch.charset import header_charset
 from nashra.models import Fetched
 from nashra.schedule import parse_retry_after
 
-Kind = Literal["feed", "page", "robots"]
+Kind = Literal["feed", "page", "robots", "image"]
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _ACCEPT = {
@@ -47,6 +47,7 @@ _ACCEPT = {
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8",
     "page": "text/html, application/xhtml+xml;q=0.9, */*;q=0.8",
     "robots": "text/plain, */*;q=0.8",
+    "image": "image/avif, image/webp, image/png, image/jpeg, image/*;q=0.9",
 }
 # A page fetch that announces one of these is not an article page: refused before the body.
 _NOT_A_PAGE = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip")
@@ -158,13 +159,12 @@ class Fetcher:
         self, url: httpx.URL, kind: Kind, etag: str | None, last_modified: str | None
     ) -> Fetched:
         started = time.monotonic()
+        deadline = self.policy.deadline("page" if kind == "image" else kind)
         try:
-            async with asyncio.timeout(self.policy.deadline(kind)):
+            async with asyncio.timeout(deadline):
                 return await self._follow(url, kind, etag, last_modified, started)
         except TimeoutError as exc:
-            raise FetchTimeout(
-                f"انتهت المهلة (deadline of {self.policy.deadline(kind):g} s passed)"
-            ) from exc
+            raise FetchTimeout(f"انتهت المهلة (deadline of {deadline:g} s passed)") from exc
         except (httpx.TimeoutException, httpcore.TimeoutException) as exc:
             raise FetchTimeout(f"انتهت مهلة الاتصال (timed out: {exc!r})") from exc
         except (httpx.InvalidURL, httpx.UnsupportedProtocol, httpcore.UnsupportedProtocol) as exc:
@@ -226,6 +226,8 @@ class Fetcher:
         content_type = headers.get("content-type", "").lower()
         if kind == "page" and content_type.startswith(_NOT_A_PAGE):
             raise UnexpectedContent(f"ليست صفحة (not a page: {content_type})")
+        if kind == "image" and not content_type.startswith("image/"):
+            raise UnexpectedContent(f"ليست صورة (not an image: {content_type or '∅'})")
         robots = kind == "robots"
         limit = self.policy.robots_max_body if robots else self.policy.max_body
         coding = headers.get("content-encoding")
