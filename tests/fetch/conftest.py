@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from hostile_server import HostileServer
 
 from nashra.fetch import FetchPolicy
+from tests.fetch.hostile_server import HostileServer
 
 LOOPBACK = ("127.0.0.0/8",)
 

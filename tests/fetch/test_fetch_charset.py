@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-from hostile_server import ARABIC
 
 from nashra.fetch import charset
+from tests.fetch.hostile_server import ARABIC
 
 CASES = json.loads((Path(__file__).parent / "charset_cases.json").read_text())["cases"]
 _BOM = {

@@ -11,10 +11,10 @@ import ipaddress
 
 import httpcore
 import pytest
-from hostile_server import HostileServer
 
 from nashra.errors import BlockedURL
 from nashra.fetch._guard import GuardedBackend, IPAddress, parse_networks
+from tests.fetch.hostile_server import HostileServer
 
 ALLOW = parse_networks(["127.0.0.2/32"])
 

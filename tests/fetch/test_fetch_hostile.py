@@ -12,7 +12,6 @@ import time
 from dataclasses import replace
 
 import pytest
-from hostile_server import ARABIC, HostileServer
 
 from nashra.errors import (
     BodyTooLarge,
@@ -25,6 +24,7 @@ from nashra.errors import (
 )
 from nashra.fetch import Fetcher, FetchPolicy, Kind, charset
 from nashra.models import Fetched
+from tests.fetch.hostile_server import ARABIC, HostileServer
 
 MARGIN = 3.0  # seconds allowed past the deadline on a busy 2-core machine
 

@@ -11,10 +11,10 @@ import itertools
 from dataclasses import replace
 
 import pytest
-from hostile_server import HostileServer
 
 from nashra.errors import FetchError, RobotsDisallowed
 from nashra.fetch import Fetcher, FetchPolicy
+from tests.fetch.hostile_server import HostileServer
 
 ROBOTS = b"User-agent: *\nDisallow: /private\n"
 # RFC 9309: a group naming our product token replaces the * group for us.

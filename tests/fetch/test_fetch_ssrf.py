@@ -14,11 +14,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from hostile_server import HostileServer
 
 from nashra.errors import BlockedURL, FetchError
 from nashra.fetch import Fetcher, FetchPolicy, is_blocked
 from nashra.fetch._guard import parse_networks
+from tests.fetch.hostile_server import HostileServer
 
 CASES = json.loads((Path(__file__).parent / "ssrf_addresses.json").read_text())["cases"]
 
