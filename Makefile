@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck check bench install clean
+.PHONY: demo test lint typecheck check bench bench-quick install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -32,6 +32,10 @@ typecheck: $(STAMP)
 ## Benchmarks (not part of make test): figures as ratios against a baseline in the same run.
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
+
+## The same benchmarks at smaller sizes (a few minutes in all).
+bench-quick: $(STAMP)
+	$(BIN)/python bench/run_all.py --quick
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache .mypy_cache .ruff_cache

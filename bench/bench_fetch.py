@@ -162,7 +162,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=100, help="fetches in flight at once")
     parser.add_argument("--client", choices=["nashra", "httpx"], help=argparse.SUPPRESS)
     parser.add_argument("--base", help=argparse.SUPPRESS)
+    parser.add_argument("--quick", action="store_true", help="3,000 feeds instead of 30,000")
     args = parser.parse_args()
+    if args.quick:
+        args.feeds = min(args.feeds, 3_000)
     if args.client:
         client_main(args.client, args.base, args.feeds, args.hosts, args.workers)
         return

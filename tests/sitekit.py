@@ -31,6 +31,8 @@ class Site:
 
 def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        disable_nagle_algorithm = True  # no 40 ms delayed-ACK stall per response
+
         def log_message(self, *args: object) -> None:
             return None
 
