@@ -3,8 +3,9 @@
     .venv/bin/python bench/bench_dedupe.py [--sizes 100000,300000] [--probe 1000]
 
 Articles are synthesized from SaudiNewsNet bodies (read in place from ../shared/data): each is
-a real body's first 150 words with 8 % of its words replaced by corpus words drawn at random,
-so that every synthesized article is distinct and shingles look like news. For each size N the
+six 25-word runs taken from random places in random bodies, with 8 % of the words replaced by
+corpus words drawn at random, so that synthesized articles are distinct (as most news is) and
+their shingles look like news. For each size N the
 index is filled with N such articles (articles rows + index rows, bulk-inserted), then ``probe``
 more articles go through the real path one by one: ``decide`` (exact and body layers) →
 ``articles.insert`` → ``remember``; half are near-duplicates of indexed articles, half new.
@@ -43,6 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SNN = ROOT.parent / "shared" / "data" / "corpora" / "saudinewsnet" / "dataset"
 T0 = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
 WORDS_PER_DOC = 150
+CHUNK = 25
 RATE = 0.08
 
 
@@ -54,15 +56,22 @@ def corpus() -> list[list[str]]:
                 for r in json.loads(z.read(n)):
                     w = r["content"].split()
                     if len(w) >= 80:
-                        bodies.append(w[:WORDS_PER_DOC])
+                        bodies.append(w)
     return bodies
 
 
 def synth(
     bodies: list[list[str]], vocab: list[str], rng: random.Random, base: list[str] | None = None
 ) -> str:
-    src = base if base is not None else rng.choice(bodies)
-    return " ".join(rng.choice(vocab) if rng.random() < RATE else w for w in src)
+    """A distinct article: six 25-word runs from random places in random bodies, 8 % of the
+    words replaced; or, given ``base``, a near-duplicate of it (8 % of its words replaced)."""
+    if base is None:
+        base = []
+        for _ in range(WORDS_PER_DOC // CHUNK):
+            b = rng.choice(bodies)
+            at = rng.randrange(0, max(1, len(b) - CHUNK))
+            base.extend(b[at : at + CHUNK])
+    return " ".join(rng.choice(vocab) if rng.random() < RATE else w for w in base)
 
 
 def article(i: int, body: str) -> Article:

@@ -61,6 +61,7 @@ class Decision:
     score: float | None = None  # the matching layer's similarity, when it has one
     replaces: int | None = None  # the posted article this one supersedes (outlet priority)
     priority: int = 0
+    source: str = ""  # the new article's source (the index records it)
     features: Features | None = field(default=None, repr=False, compare=False)
 
 
@@ -232,13 +233,13 @@ def decide(
         if name in layers and (match := _LAYERS[name](conn, article, f)) is not None:
             break
     if match is None:
-        return Decision(priority=priority, features=f)
+        return Decision(priority=priority, source=article.source, features=f)
     row = match.row
     posted = int(row["duplicate_of"] or row["id"])
     story = int(row["story_id"] or row["id"])
     if priority > index.priority_of(conn, posted) and stories.replaceable(conn, posted):
-        return Decision(None, story, match.reason, match.score, posted, priority, f)
-    return Decision(posted, story, match.reason, match.score, None, priority, f)
+        return Decision(None, story, match.reason, match.score, posted, priority, article.source, f)
+    return Decision(posted, story, match.reason, match.score, None, priority, article.source, f)
 
 
 def remember(conn: sa.Connection, article_id: int, decision: Decision) -> None:
@@ -250,7 +251,7 @@ def remember(conn: sa.Connection, article_id: int, decision: Decision) -> None:
     index.add(
         conn,
         article_id,
-        source=_source_of(conn, article_id),
+        source=decision.source,
         priority=decision.priority,
         at=f.at,
         shingle_count=len(f.hashes) if f.long_enough else 0,
@@ -260,7 +261,3 @@ def remember(conn: sa.Connection, article_id: int, decision: Decision) -> None:
     )
     if decision.replaces is not None:
         stories.promote(conn, article_id, decision.replaces)
-
-
-def _source_of(conn: sa.Connection, article_id: int) -> str:
-    return str(conn.execute(sa.select(a.c.source).where(a.c.id == article_id)).scalar_one())
