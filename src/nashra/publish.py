@@ -36,6 +36,7 @@ import sqlalchemy as sa
 from nashra.channels import Channel
 from nashra.channels import ledger as ledger_
 from nashra.channels.base import Enriched, Multipart, Paced
+from nashra.digest import DIGEST_SOURCE
 from nashra.errors import (
     ChannelPaused,
     ConnectFailed,
@@ -209,7 +210,7 @@ def _route(conn: sa.Connection, ch: Channel, post: Post) -> str | None:
     if routes.everything:
         return None
     found = articles.get(conn, post.article_id)
-    if found is None:
+    if found is None or found[0].source == DIGEST_SOURCE:  # a digest lists routed stories only
         return None
     return routes.verdict(*found)
 

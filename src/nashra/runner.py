@@ -7,16 +7,20 @@ import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from nashra.channels import Channel, build_channel
+import sqlalchemy as sa
+
+from nashra.channels import Channel, build_channel, ledger
+from nashra.channels.base import Paced
+from nashra.digest import queue_digests
 from nashra.enrich import enricher_from_config
 from nashra.fetch import Fetcher, FetchPolicy, make_user_agent
 from nashra.models import SourceSpec
 from nashra.pipeline import Ingest, SourceReport, channel_views
-from nashra.publish import PublishReport, publish
+from nashra.publish import PublishReport, lease, publish
 from nashra.settings import Config
-from nashra.store import Store, sources
+from nashra.store import Store, outbox, schema, sources
 from nashra.store.sources import SourceState
 
 log = logging.getLogger("nashra.runner")
@@ -34,6 +38,28 @@ def fetch_policy(config: Config) -> FetchPolicy:
         per_host_delay=config["fetch.per_host_delay"],
         obey_robots=config["fetch.obey_robots"],
     )
+
+
+def next_send_at(store: Store, channels: Sequence[Channel]) -> datetime | None:
+    """When the earliest queued post may go out: its retry time, held back by pacing."""
+    at = datetime.now(UTC)
+    found: list[datetime] = []
+    with store.read() as conn:
+        for ch in channels:
+            if not ch.options.enabled or ledger.state(conn, ch.name).paused_reason:
+                continue
+            head = conn.execute(
+                sa.select(sa.func.count())
+                .select_from(schema.posts)
+                .where(schema.posts.c.channel == ch.name, schema.posts.c.state == "pending")
+            ).scalar()
+            if not head:
+                continue
+            due = outbox.head_due(conn, ch.name, lease(ch)) or at
+            if isinstance(ch, Paced):
+                due = max(due, at + timedelta(seconds=ledger.wait_for(conn, ch.name, ch.pacing)))
+            found.append(due)
+    return min(found, default=None)
 
 
 def build_channels(config: Config) -> list[Channel]:
@@ -119,6 +145,10 @@ class Runner:
                 return rep
 
             report.sources = list(await asyncio.gather(*(one(s) for s in specs)))
+        try:
+            queue_digests(self.store, self.channels, self.config)
+        except Exception:  # a digest problem must not hold the day's posts
+            log.exception("digest failed")
         report.publish = await publish(self.store, self.channels)
         return report
 
@@ -133,6 +163,9 @@ class Runner:
             with self.store.read() as conn:
                 nexts = [s.next_poll_at for s in sources.all_states(conn) if not s.disabled]
             upcoming = [n for n in nexts if n is not None]
+            send = next_send_at(self.store, self.channels)
+            if send is not None:  # a paced or retried post falls due before the next poll
+                upcoming.append(send)
             if upcoming:
                 wait = (min(upcoming) - datetime.now(UTC)).total_seconds()
                 sleep = min(max(wait, 1.0), max_sleep)

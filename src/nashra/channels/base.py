@@ -15,7 +15,7 @@ from nashra.store.outbox import Part
 
 COMMON_KEYS = frozenset(
     {"template", "timezone", "review", "enabled", "include", "exclude", "lease_seconds", "pace"}
-    | {"digest"}
+    | {"digest", "digest_hour"}
 )
 
 
@@ -31,6 +31,7 @@ class ChannelOptions:
     lease_seconds: float = 600.0  # an in-flight send older than this was cut by a crash
     pace: Mapping[str, float] = field(default_factory=dict)  # per_window, window_seconds, min_gap
     digest: bool = False  # a daily digest post of the day's top stories
+    digest_hour: int = 20  # the local hour (channel's timezone) the digest is queued at
 
     @classmethod
     def from_mapping(
@@ -48,6 +49,9 @@ class ChannelOptions:
             raise ConfigError(
                 "pace = {per_window, window_seconds, min_gap} — unknown pacing keys", where=where
             )
+        hour = options.get("digest_hour", 20)
+        if not isinstance(hour, int) or isinstance(hour, bool) or not 0 <= hour <= 23:
+            raise ConfigError("digest_hour ساعة من 0 إلى 23 — an hour 0..23", where=where)
         try:
             lease = float(options.get("lease_seconds", 600.0))
             pace_values = {k: float(v) for k, v in pace.items()}
@@ -62,6 +66,7 @@ class ChannelOptions:
             lease_seconds=lease,
             pace=pace_values,
             digest=digest,
+            digest_hour=hour,
         )
 
     def pacing(self, default: Pacing, throttle_key: str | None) -> Pacing:

@@ -156,6 +156,10 @@ class FeedChannel:
             return item.text
         return text_to_html(item.text)
 
+    def _id(self, item: FeedItem) -> str:
+        """The article's URL; a post with no one original (a digest) gets its own."""
+        return item.url or f"{self.link}#nashra-post-{item.post_id}"
+
     def _generator(self, items: Sequence[FeedItem]) -> FeedGenerator:
         fg = FeedGenerator()
         fg.id(self.link)
@@ -170,10 +174,10 @@ class FeedChannel:
         fg.lastBuildDate(stamp)
         for item in items:  # newest first, as readers expect
             entry = fg.add_entry(order="append")
-            entry.id(item.url)
-            entry.guid(item.url, permalink=True)
+            entry.id(self._id(item))
+            entry.guid(self._id(item), permalink=bool(item.url))
             entry.title(item.title)
-            entry.link(href=item.url)
+            entry.link(href=item.url or self.link)
             entry.description(summary(item.text))  # RSS description / Atom summary
             entry.content(self._body(item), type="html")  # content:encoded / Atom content
             entry.published(item.published)
@@ -187,8 +191,8 @@ class FeedChannel:
     def json_feed(self, items: Sequence[FeedItem]) -> bytes:
         def one(item: FeedItem) -> dict[str, Any]:
             out: dict[str, Any] = {
-                "id": item.url,
-                "url": item.url,
+                "id": self._id(item),
+                "url": item.url or self.link,
                 "title": item.title,
                 "content_html": self._body(item),
                 "content_text": item.text,
