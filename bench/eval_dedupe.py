@@ -227,6 +227,10 @@ def main() -> None:
     print(f"negative pairs: {len(neg)}  false merges {len(fm)} = {len(fm) / len(neg):.4%}")
     print("matches by layer:", dict(sorted(by_reason.items())))
     if args.show:
+        print("--- positive pairs missed ---")
+        for i, j in [(i, j) for i, j in pos if story[i] != story[j]][: args.show]:
+            print(f"  {rows[i]['source']}/{rows[j]['source']} {rows[i]['title'][:70]}")
+            print(f"     {rows[i]['date_extracted']} / {rows[j]['date_extracted']}")
         print("--- false merges (judge by hand) ---")
         for i, j in fm[: args.show]:
             print(f"  {rows[i]['title'][:70]}  ||  {rows[j]['title'][:70]}")
