@@ -14,6 +14,7 @@ COMMAND_MODULES = [
     "nashra.cli.web",
     "nashra.cli.enrich",
     "nashra.cli.stories",
+    "nashra.cli.publish",
 ]
 
 for _name in COMMAND_MODULES:
