@@ -13,13 +13,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from nashra.channels import Channel, build_channel, ledger
 from nashra.channels.webhook import DELIVERY, EVENT, SIGNATURE, verify
 from nashra.errors import ConfigError
 from nashra.models import Enrichment
+from nashra.runner import next_send_at
 from nashra.settings import ChannelConfig, load_config
-from nashra.store import Store, outbox
+from nashra.store import Store, outbox, schema
 from tests.publish.pubkit import article, make_store, queue, run, states
 
 SECRET = "s3cr3t-مفتاح"
@@ -232,3 +234,22 @@ def test_config_errors() -> None:
         webhook("https://example.org/hook", headers={"X-Team": "الأخبار"})
     with pytest.raises(ConfigError):
         webhook("ftp://example.org/hook")
+
+
+def test_daemon_wakes_when_the_retried_send_is_due(tmp_path: Path) -> None:
+    with receiver((429, {"Retry-After": "120"})) as rec:
+        store = make_store(tmp_path)
+        ch = webhook(rec.url)
+        assert next_send_at(store, [ch]) is None  # nothing queued
+        queue(store, ch, [article(1)])
+        run(store, [ch], budget=0.5)
+    with store.read() as conn:
+        due = conn.execute(
+            sa.select(schema.posts.c.next_attempt_at).where(schema.posts.c.id == 1)
+        ).scalar()
+    assert states(store) == {1: "pending"} and due is not None
+    woken = next_send_at(store, [webhook(rec.url)])
+    assert woken is not None and woken.replace(tzinfo=None) == due.replace(tzinfo=None)
+    with store.tx() as conn:
+        ledger.pause(conn, "hook", "test")
+    assert next_send_at(store, [webhook(rec.url)]) is None  # a paused channel never wakes it
