@@ -11,10 +11,12 @@ def test_public_names_are_complete() -> None:
     assert set(nashra.fetch.__all__) == {
         "FetchPolicy",
         "Fetcher",
+        "GuardedTransport",
         "Kind",
         "charset",
         "is_blocked",
         "make_user_agent",
+        "parse_networks",
     }
     assert all(hasattr(nashra.fetch, name) for name in nashra.fetch.__all__)
 

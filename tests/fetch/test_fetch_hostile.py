@@ -183,6 +183,14 @@ def test_an_image_is_not_an_article_page(server, policy) -> None:
     assert "image/png" in error.message
 
 
+def test_the_image_kind_takes_images_and_refuses_pages(server, policy) -> None:
+    got = fetch(policy, server.url("/png"), "image")
+    assert got.body.startswith(b"\x89PNG") and got.headers["content-type"] == "image/png"
+    error, _ = fails(policy, server.url("/iso-8859-6"), "image")
+    assert isinstance(error, UnexpectedContent) and "text/html" in error.message
+    assert not server.seen("/robots.txt")  # an image fetch never asks robots.txt
+
+
 def test_iso_8859_6_page_decodes(server, policy) -> None:
     got = fetch(replace(policy, obey_robots=False), server.url("/iso-8859-6"), "page")
     text, used = charset.decode(got.body, got.headers["content-type"], "html")

@@ -105,6 +105,19 @@ def test_preview_text_channel_and_routing_warning(tmp_path: Path) -> None:
     assert sport.exit_code == 0 and "would skip it" in sport.stdout
 
 
+def test_top_level_preview_with_channel_is_the_same_render(tmp_path: Path) -> None:
+    """`nashra preview ARTICLE_ID --channel NAME`, as the issue names it."""
+    cfg, aid = setup(tmp_path)
+    top = runner.invoke(app, ["preview", str(aid), "--channel", "files", "-c", str(cfg)])
+    sub = runner.invoke(
+        app, ["channels", "preview", str(aid), "--channel", "files", "-c", str(cfg)]
+    )
+    assert top.exit_code == 0, top.output
+    assert top.stdout == sub.stdout
+    bad = runner.invoke(app, ["preview", "not-a-number", "--channel", "files", "-c", str(cfg)])
+    assert bad.exit_code != 0
+
+
 def test_preview_errors(tmp_path: Path) -> None:
     cfg, aid = setup(tmp_path)
     missing = cli(cfg, "channels", "preview", "99", "--channel", "tg")

@@ -50,8 +50,7 @@ from nashra.errors import (
     PublishError,
     RetryLater,
 )
-from nashra.fetch._guard import parse_networks
-from nashra.fetch._transport import GuardedTransport
+from nashra.fetch import GuardedTransport, parse_networks
 from nashra.models import Delivery, Post
 from nashra.schedule import parse_retry_after
 from nashra.settings import ChannelConfig, Config

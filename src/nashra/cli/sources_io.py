@@ -136,8 +136,16 @@ def _rules(cfg: Config, source: str | None, keep: list[str], drop: list[str]) ->
 
 @app.command("preview")
 def preview_command(
-    url: Annotated[str, typer.Argument(help="رابط المقال — the article's URL")],
+    url: Annotated[
+        str, typer.Argument(help="رابط المقال، أو رقم مقال مخزّن مع --channel — URL, or article id")
+    ],
     config: ConfigOpt = DEFAULT_CONFIG,
+    channel: Annotated[
+        str | None,
+        typer.Option(
+            "--channel", help="اعرض المقال المخزّن بقالب هذه القناة — render for a channel"
+        ),
+    ] = None,
     source: Annotated[
         str | None, typer.Option("--source", "-s", help="طبّق قواعد هذا المصدر — its site rules")
     ] = None,
@@ -148,7 +156,17 @@ def preview_command(
         list[str] | None, typer.Option("--drop", help="محدِّد CSS للحذف — CSS to drop")
     ] = None,
 ) -> None:
-    """اعرض المقال المستخرج وأثر قواعد الموقع — the extracted article and a rule's effect."""
+    """اعرض المقال المستخرج وأثر قواعد الموقع — the extracted article and a rule's effect.
+
+    With ``--channel``, the argument is a stored article's id: it is rendered with that channel's
+    template (Telegram parts with their lengths) and nothing is sent."""
+    if channel is not None:
+        from nashra.cli.publish import preview as channel_preview
+
+        if not url.isdigit():
+            raise _die("مع --channel يكون الوسيط رقم مقال — with --channel, give an article id")
+        channel_preview(int(url), channel, config)
+        return
     cfg = _config(config, required=False)
     rules = _rules(cfg, source, keep or [], drop or [])
 

@@ -10,7 +10,17 @@ for; a 304 answer to a conditional request is a :class:`nashra.models.Fetched` w
 
 from nashra.fetch import charset
 from nashra.fetch._client import Fetcher, Kind
-from nashra.fetch._guard import is_blocked
+from nashra.fetch._guard import is_blocked, parse_networks
 from nashra.fetch._policy import FetchPolicy, make_user_agent
+from nashra.fetch._transport import GuardedTransport
 
-__all__ = ["FetchPolicy", "Fetcher", "Kind", "charset", "is_blocked", "make_user_agent"]
+__all__ = [
+    "FetchPolicy",
+    "Fetcher",
+    "GuardedTransport",
+    "Kind",
+    "charset",
+    "is_blocked",
+    "make_user_agent",
+    "parse_networks",
+]
