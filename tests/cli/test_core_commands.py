@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.pipeline.conftest import SAMPLE_PAGE, rss
-from tests.sitekit import Site, serve
 from typer.testing import CliRunner
 
 from nashra.cli import app
 from nashra.settings import load_config
+from tests.pipeline.conftest import SAMPLE_PAGE, rss
+from tests.sitekit import Site, serve
 
 runner = CliRunner()
 

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from tests.cli.test_core_commands import write_config
 from tests.pipeline.conftest import SAMPLE_PAGE, rss
 from tests.sitekit import serve

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import ROOT, SHARED
-from tests.sitekit import Site, serve
 
 from nashra.runner import CycleReport, Runner
 from nashra.settings import Config, load_config
+from tests.conftest import ROOT, SHARED
+from tests.sitekit import Site, serve
 
 SAMPLE = SHARED / "seed" / "sample_post.txt"
 SAMPLE_PAGE = ROOT / "tests" / "fixtures" / "sample" / "article.html"

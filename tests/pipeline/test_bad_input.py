@@ -6,10 +6,10 @@ from collections import Counter
 from pathlib import Path
 
 import sqlalchemy as sa
-from tests.pipeline.conftest import make_config, posts_in, rss, run_cycle
-from tests.sitekit import Site
 
 from nashra.store import Store, schema
+from tests.pipeline.conftest import make_config, posts_in, rss, run_cycle
+from tests.sitekit import Site
 
 ARTICLE = (
     "<html lang='ar'><head><title>{t}</title></head><body><nav>الرئيسية | سياسة</nav>"

@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import sqlalchemy as sa
+
+from nashra.store import Store, schema
 from tests.pipeline.conftest import (
     SAMPLE,
     SAMPLE_PAGE,
@@ -16,8 +18,6 @@ from tests.pipeline.conftest import (
     run_cycle,
 )
 from tests.sitekit import Site
-
-from nashra.store import Store, schema
 
 TITLE = "خطر “داعش”.. بغداد تدعو للتنسيق مع دمشق وواشنطن تحذر من صعود التنظيم"
 # The hashtag characters Telegram keeps in one tag: letters, digits, underscore.

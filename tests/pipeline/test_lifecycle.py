@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import sqlalchemy as sa
-from tests.pipeline.conftest import make_config, posts_in, rss, run_cycle
-from tests.sitekit import Site
 
 from nashra.models import PostState
 from nashra.store import Store, articles, outbox, schema
+from tests.pipeline.conftest import make_config, posts_in, rss, run_cycle
+from tests.sitekit import Site
 
 TOPICS = [
     "افتتح وزير النقل الطريق السريع الجديد الذي يربط العاصمة بالميناء بطول مئة وعشرين كيلومترا",

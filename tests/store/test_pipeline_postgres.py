@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from nashra.settings import load_config
 from tests.pipeline.conftest import SAMPLE_PAGE, posts_in, rss, run_cycle
 from tests.sitekit import serve
-
-from nashra.settings import load_config
 
 
 def test_cycle_on_postgresql(pg_url: str, tmp_path: Path) -> None:
