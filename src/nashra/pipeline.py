@@ -30,7 +30,8 @@ from nashra.extract import SiteRules, extract_page, from_feed
 from nashra.fetch import Fetcher
 from nashra.models import Article, Discovered, Enrichment, Extracted, PostState, SourceSpec
 from nashra.render import Renderer
-from nashra.schedule import next_poll
+from nashra.schedule import adaptive_interval, next_poll
+from nashra.search import index_article
 from nashra.settings import Config
 from nashra.sources import adapter_for, detect_kind
 from nashra.sources.sitemap import INDEX_KIND, follow_index
@@ -130,7 +131,7 @@ class Ingest:
             timedelta(minutes=self.config["poll.min_minutes"]),
             timedelta(minutes=self.config["poll.max_minutes"]),
         )
-        interval = timedelta(minutes=spec.interval_minutes)
+        interval = self._interval(spec, bounds)
         try:
             fetched = await self.fetcher.get(
                 spec.url, kind="feed", etag=state.etag, last_modified=state.last_modified
@@ -177,6 +178,7 @@ class Ingest:
         for i in _oldest_first(items):
             await self._item(spec, items[i], publish[i], report)
             self.on_item(spec.name)
+        interval = self._interval(spec, bounds)  # now with this poll's items
         with self.store.tx() as conn:
             sources.record_success(
                 conn,
@@ -196,6 +198,12 @@ class Ingest:
             if not state.first_run_done:
                 sources.set_first_run_done(conn, spec.name)
         return report
+
+    def _interval(self, spec: SourceSpec, bounds: tuple[timedelta, timedelta]) -> timedelta:
+        """A source that publishes rarely is polled less often than configured (never more)."""
+        with self.store.read() as conn:
+            recent = articles.recent_publish_times(conn, spec.name)
+        return adaptive_interval(recent, timedelta(minutes=spec.interval_minutes), bounds)
 
     def _source_error(
         self,
@@ -292,6 +300,7 @@ class Ingest:
         with self.store.tx() as conn:
             if known is not None:
                 articles.update(conn, known["id"], article, result)
+                index_article(conn, known["id"])
                 report.updated += 1
                 self._queue_edits(conn, replace(article, id=known["id"]), result)
                 return
@@ -304,6 +313,7 @@ class Ingest:
                 story_id=verdict.story_id,
             )
             remember(conn, article_id, verdict)
+            index_article(conn, article_id)  # searchable in the same transaction
             stored = replace(article, id=article_id)
             if verdict.duplicate_of is not None:
                 report.duplicates += 1

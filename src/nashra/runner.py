@@ -99,11 +99,25 @@ class Runner:
         with self.store.read() as conn:
             states = {s.name: s for s in sources.all_states(conn)}
         due = []
-        for spec in self.config.sources:
+        for spec in self.specs(states):
             state = states.get(spec.name)
             if self._is_due(state, spec, at, all_sources):
                 due.append(spec)
         return due
+
+    def specs(self, states: dict[str, SourceState] | None = None) -> list[SourceSpec]:
+        """The config's sources, then those added at run time (web UI, OPML) that live only in
+        the database, with default settings."""
+        if states is None:
+            with self.store.read() as conn:
+                states = {s.name: s for s in sources.all_states(conn)}
+        configured = {s.name for s in self.config.sources}
+        extra = [
+            SourceSpec(name=s.name, url=s.url, kind=s.kind)  # type: ignore[arg-type]
+            for s in states.values()
+            if s.name not in configured
+        ]
+        return [*self.config.sources, *extra]
 
     @staticmethod
     def _is_due(

@@ -116,3 +116,21 @@ def test_database_is_sqlite_wal(site: Site, tmp_path: Path) -> None:
         versions = conn.execute(sa.select(schema.schema_migrations.c.version)).scalars().all()
         assert versions and versions == sorted(versions)
     store.close()
+
+
+def test_a_stored_article_is_searchable_at_once(site: Site, tmp_path: Path) -> None:
+    """The pipeline indexes in the same transaction: clitic and diacritic forms both find it."""
+    from nashra.search import search
+
+    serve_sample(site)
+    config = make_config(
+        tmp_path, [{"name": "الحل نت", "url": site.base + "/feed", "first_run": "post_all"}]
+    )
+    run_cycle(config)
+    store = Store(config.database_url)
+    with store.read() as conn:
+        for query in ("واشنطن", "ينفذ", "الرقه", '"قوات سوريا الديمقراطية"'):
+            hits = search(conn, query).hits
+            assert [h.title for h in hits] == [TITLE], query
+        assert search(conn, "برشلونة").hits == ()
+    store.close()

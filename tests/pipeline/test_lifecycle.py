@@ -152,3 +152,38 @@ def test_review_channel_holds_posts_until_approved(site: Site, tmp_path: Path) -
     run_cycle(config)
     assert len(posts_in(tmp_path)) == 1
     assert states(config.database_url) == ["sent"]
+
+
+def test_a_rarely_publishing_source_is_polled_less_often(site: Site, tmp_path: Path) -> None:
+    """Items a day apart: the next poll is about half a day away, not the configured 15 min."""
+    from datetime import UTC, datetime, timedelta
+
+    from nashra.store import sources
+
+    feed_of(site, 5)  # pubDates 10..14 March, one a day
+    config = make_config(tmp_path, [{"name": "مصدر", "url": site.base + "/feed"}])
+    before = datetime.now(UTC)
+    run_cycle(config)
+    store = Store(config.database_url)
+    with store.read() as conn:
+        state = sources.get(conn, "مصدر")
+    store.close()
+    assert state is not None and state.next_poll_at is not None
+    wait = state.next_poll_at - before
+    assert timedelta(hours=11) <= wait <= timedelta(hours=13, minutes=30)
+
+
+def test_a_source_added_at_run_time_is_polled(site: Site, tmp_path: Path) -> None:
+    """A source saved only in the database (the web UI's "add source") joins the cycle."""
+    from nashra.store import sources
+
+    feed_of(site, 2)
+    config = make_config(tmp_path, [])
+    store = Store(config.database_url)
+    with store.tx() as conn:
+        sources.upsert(conn, "مضاف", site.base + "/feed", None)
+    store.close()
+    report = run_cycle(config)
+    assert [s.source for s in report.sources] == ["مضاف"]
+    assert report.total("accepted") == 2
+    assert states(config.database_url) == ["skipped", "skipped"]  # first run: marked seen

@@ -279,7 +279,8 @@ def sources_list(
     with store.read() as conn:
         states = {s.name: s for s in sources.all_states(conn)}
     rows: list[dict[str, Any]] = []
-    for spec in cfg.sources:
+    runner_specs = Runner(cfg, store).specs(states)  # configured + added at run time
+    for spec in runner_specs:
         s = states.get(spec.name)
         rows.append(
             {

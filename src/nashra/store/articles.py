@@ -172,6 +172,17 @@ def by_title(
     return r._mapping if r else None
 
 
+def recent_publish_times(conn: sa.Connection, source: str, limit: int = 20) -> list[datetime]:
+    """Publication times of a source's newest stored articles (for its adaptive interval)."""
+    rows = conn.execute(
+        sa.select(t.c.published_utc)
+        .where(t.c.source == source, t.c.published_utc.is_not(None))
+        .order_by(t.c.id.desc())
+        .limit(limit)
+    )
+    return [d if d.tzinfo else d.replace(tzinfo=UTC) for d in rows.scalars()]
+
+
 def tombstone(conn: sa.Connection, article_id: int) -> None:
     conn.execute(t.update().where(t.c.id == article_id).values(deleted_at=now()))
 

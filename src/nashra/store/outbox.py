@@ -84,6 +84,16 @@ def add(conn: sa.Connection, post: Post, state: PostState = PostState.PENDING) -
     return int(pk[0])
 
 
+def edit_held(conn: sa.Connection, post_id: int, text: str) -> bool:
+    """An editor's new text for a post still held for review."""
+    res = conn.execute(
+        t.update()
+        .where(t.c.id == post_id, t.c.state == PostState.HELD.value)
+        .values(text=text, updated_at=now())
+    )
+    return bool(res.rowcount)
+
+
 def rerender(conn: sa.Connection, post: Post) -> None:
     """New text for an article's post; a post already sent is flagged for an edit."""
     conn.execute(

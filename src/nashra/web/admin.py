@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlsplit
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from nashra.models import PostState
-from nashra.store import outbox, schema, sources
+from nashra.store import outbox, sources
 from nashra.store.util import now
 from nashra.web import queries
 from nashra.web.app import WebState
@@ -154,17 +153,6 @@ def review_page(request: Request, st: State) -> HTMLResponse:
     return st.render(request, "review.html.j2", held=held)
 
 
-def edit_held(conn: sa.Connection, post_id: int, text: str) -> bool:
-    """An editor's new text for a post still held for review."""
-    t = schema.posts
-    res = conn.execute(
-        t.update()
-        .where(t.c.id == post_id, t.c.state == PostState.HELD.value)
-        .values(text=text, updated_at=now())
-    )
-    return bool(res.rowcount)
-
-
 @router.post("/review/{post_id}", dependencies=[Admin])
 def review_action(
     request: Request,
@@ -177,11 +165,11 @@ def review_action(
     check_csrf(request, csrf)
     with st.store.tx() as conn:
         if action == "edit":
-            ok = bool(text.strip()) and edit_held(conn, post_id, text.replace("\r\n", "\n"))
+            ok = bool(text.strip()) and outbox.edit_held(conn, post_id, text.replace("\r\n", "\n"))
         elif action == "save_approve":
             ok = (
                 bool(text.strip())
-                and edit_held(conn, post_id, text.replace("\r\n", "\n"))
+                and outbox.edit_held(conn, post_id, text.replace("\r\n", "\n"))
                 and outbox.resolve(conn, post_id, "approve")
             )
         elif action in ("approve", "reject"):
