@@ -11,13 +11,13 @@ import re
 from collections.abc import Sequence
 from html import escape
 
-from nashra.arabic import normalize
+from nashra.arabic import MARKS_CLASS, normalize
 from nashra.search.query import Term, stripped
 
 __all__ = ["highlight", "snippet_html"]
 
 # A word as written: letters and digits with the harakat and tatweel that may sit inside them.
-_WORD = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u0640\u06d6-\u06ed]+")
+_WORD = re.compile(rf"[\w{MARKS_CLASS}]+")
 SNIPPET_WORDS = 32
 
 
