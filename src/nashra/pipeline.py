@@ -231,13 +231,14 @@ class Ingest:
                 next_poll_at=when,
                 error_limit=self.config["poll.error_limit"],
             )
+        self._event("fetch", "error", exc.code, spec, spec.url, str(exc))
+
+    def _event(
+        self, stage: str, kind: str, code: str, spec: SourceSpec, url: str | None, detail: str
+    ) -> None:
+        """One recorded outcome (a drop or an error) of a stage, with where it happened."""
         self.store.record_event(
-            stage="fetch",
-            kind="error",
-            code=exc.code,
-            source=spec.name,
-            url=spec.url,
-            detail=str(exc),
+            stage=stage, kind=kind, code=code, source=spec.name, url=url, detail=detail
         )
 
     # -- one item --------------------------------------------------------------------------
@@ -248,24 +249,10 @@ class Ingest:
             await self._process(spec, item, publish, report)
         except Rejected as drop:
             report.drops[drop.reason] += 1
-            self.store.record_event(
-                stage="ingest",
-                kind="drop",
-                code=drop.code,
-                source=spec.name,
-                url=item.url,
-                detail=drop.detail,
-            )
+            self._event("ingest", "drop", drop.code, spec, item.url, drop.detail)
         except NashraError as exc:
             report.errors.append(f"{exc.code}: {exc}")
-            self.store.record_event(
-                stage="ingest",
-                kind="error",
-                code=exc.code,
-                source=spec.name,
-                url=item.url,
-                detail=str(exc),
-            )
+            self._event("ingest", "error", exc.code, spec, item.url, str(exc))
 
     async def _process(
         self, spec: SourceSpec, item: Discovered, publish: bool, report: SourceReport
@@ -345,14 +332,8 @@ class Ingest:
         except NashraError as exc:
             if not has_feed_text:
                 raise
-            self.store.record_event(
-                stage="extract",
-                kind="drop",
-                code="drop.fallback_feed",
-                source=spec.name,
-                url=item.url,
-                detail=f"{exc.code}: {exc}",
-            )
+            detail = f"{exc.code}: {exc}"
+            self._event("extract", "drop", "drop.fallback_feed", spec, item.url, detail)
             return from_feed(item, exc.code)
 
     def _rules(self, spec: SourceSpec) -> SiteRules | None:
