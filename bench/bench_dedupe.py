@@ -16,7 +16,8 @@ Baselines, measured in the same run on the same probe articles:
   on the articles table, then ``articles.insert``): what dedupe costs without the index.
 A first line compares the cost of one signature with datasketch's ``MinHash`` on the same
 shingle hashes. Bytes per article are the index tables' pages (SQLite ``dbstat``) divided by
-N; the dict's are ``tracemalloc``'s. The index lives in the database, so the process keeps no per-article memory.
+N; the dict's are ``tracemalloc``'s. The index lives in the database, so the process keeps no
+per-article memory.
 """
 
 from __future__ import annotations
