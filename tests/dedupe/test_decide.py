@@ -365,3 +365,20 @@ def test_same_template_same_country_is_one_story(desk: Desk) -> None:
         )
     )
     assert (v.duplicate_of, v.reason) == (first, "story")
+
+
+def test_outlet_name_inside_a_longer_word_is_not_removed() -> None:
+    from nashra.dedupe.decide import usable_title
+
+    watan = "صحيفة الوطن"
+    # The outlet name is removed as whole words only; "الوطني" stays a word of the title.
+    ok = make_article(
+        "w", "https://w.example/1", "المنتخب الوطني يفوز بالبطولة", "x", outlet="الوطن"
+    )
+    assert usable_title(ok)
+    only_name = make_article("w", "https://w.example/2", f"{watan} اليوم", "x", outlet=watan)
+    assert not usable_title(only_name)
+    with_news = make_article(
+        "w", "https://w.example/3", f"{watan}: المنتخب الوطني يفوز بالبطولة", "x", outlet=watan
+    )
+    assert usable_title(with_news)

@@ -122,11 +122,11 @@ def _body_hashes(row: Any) -> Any:
 
 def usable_title(article: Article) -> bool:
     """A title proves sameness only with enough words beyond the outlet's own name."""
-    t = article.match_title
+    t = f" {article.match_title} "
     for name in (article.outlet, article.source):
         n = normalize(name or "")
-        if n and n in t:
-            t = t.replace(n, " ")
+        if n:  # whole words only: the outlet الوطن is not in الوطني
+            t = t.replace(f" {n} ", " ")
     return len(t.split()) >= MIN_TITLE_TOKENS
 
 
