@@ -1,9 +1,21 @@
 """Running a search: FTS5 on SQLite, a portable ``LIKE`` scan elsewhere, behind one function.
 
-``search(conn, text, filters, page=…)`` parses the query (``nashra.search.query``), picks the
-backend from the connection's dialect (or ``backend=``), applies the filters (outlet, date range,
-topic, entity), pages with one extra row instead of a costly count, and cuts highlighted snippets
-from the display text of the hits only.
+``search(conn, text, filters, page=…, sort=…)`` parses the query (``nashra.search.query``), picks
+the backend from the connection's dialect (or ``backend=``), applies the filters (outlet, date
+range, topic, entity), pages with one extra row instead of a costly count, and cuts highlighted
+snippets from the display text of the hits only.
+
+Two orders, and why each stays fast on a large archive (see docs/web.md for the figures):
+
+``sort="date"`` (the default: a news archive is read newest first, and the PostgreSQL fallback
+    gives the same order) walks the FTS5 doclist by rowid, newest first, and stops after the page.
+    The rowid is ``articles.id``: the order articles *entered the archive*, which follows
+    publication except for backfilled items. Its cost is the page, not the number of matches.
+``sort="relevance"`` ranks with bm25 the newest ``RELEVANCE_WINDOW`` matches only (the window is
+    found by the same newest-first walk, filters included). A word in every article is then ranked
+    among recent coverage rather than across the whole archive; a rarer word, with fewer matches
+    than the window, is ranked over all of them exactly as before. ``window=None`` ranks every
+    match (slow for common words at scale: bm25 is computed per matching row).
 """
 
 from __future__ import annotations
@@ -20,15 +32,23 @@ from nashra.search.query import Node, Or, Query, Term, fts5_match, parse_query
 from nashra.search.snippet import highlight, snippet_html
 from nashra.store import schema
 
-__all__ = ["Backend", "Hit", "SearchFilters", "SearchPage", "search"]
+__all__ = ["SORTS", "Backend", "Hit", "SearchFilters", "SearchPage", "Sort", "search"]
 
 Backend = Literal["fts5", "like"]
+Sort = Literal["date", "relevance"]
+SORTS: tuple[Sort, ...] = ("date", "relevance")
 art = schema.articles
 facets = schema.search_facets
 fts = sa.table("articles_fts", sa.column("rowid"))
 # Title matches weigh ten times the body; the clitic-free shadow counts half its exact column.
 RANK: sa.ColumnElement[Any] = sa.literal_column("bm25(articles_fts, 10.0, 1.0, 5.0, 0.5)")
 MAX_PAGE = 500
+RELEVANCE_WINDOW = 5000  # bm25 ranks at most this many of the newest matches
+# A facet value (topic, entity) held by at most this many articles is read as a list of ids that
+# FTS5 visits directly; a commoner one is checked per walked match (it stops the walk soon).
+FACET_LIST_MAX = 2000
+# A date range holding at most this many articles narrows the walk to its id bounds.
+DATE_BOUNDS_MAX = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +89,7 @@ class SearchPage:
     per_page: int = 20
     has_next: bool = False
     backend: Backend = "fts5"
+    sort: Sort = "date"
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -97,26 +118,107 @@ def _start(d: date) -> datetime:
     return datetime.combine(d, time.min, tzinfo=UTC)
 
 
-def _filtered(q: sa.Select[Any], f: SearchFilters) -> sa.Select[Any]:
-    q = q.where(art.c.deleted_at.is_(None))
-    if f.outlet:
-        q = q.where(sa.or_(art.c.outlet == f.outlet, art.c.source == f.outlet))
+def _dates(q: sa.Select[Any], f: SearchFilters) -> sa.Select[Any]:
     if f.date_from:
         q = q.where(art.c.published_utc >= _start(f.date_from))
     if f.date_to:
         q = q.where(art.c.published_utc < _start(f.date_to + timedelta(days=1)))
+    return q
+
+
+def _facet_values(f: SearchFilters) -> list[tuple[str, str]]:
+    out = []
     for kind, value in (("topic", f.topic), ("entity", f.entity)):
         match = normalize(value or "")
         if match:
-            sub = sa.select(facets.c.article_id).where(
-                facets.c.kind == kind, facets.c.match == match
-            )
-            q = q.where(art.c.id.in_(sub))
+            out.append((kind, match))
+    return out
+
+
+def _facet_ids(kind: str, match: str) -> sa.Select[Any]:
+    return sa.select(facets.c.article_id).where(facets.c.kind == kind, facets.c.match == match)
+
+
+def _filtered(q: sa.Select[Any], f: SearchFilters) -> sa.Select[Any]:
+    """The filters as plain predicates (the LIKE backend and the query-less listing)."""
+    q = _dates(q.where(art.c.deleted_at.is_(None)), f)
+    if f.outlet:
+        q = q.where(sa.or_(art.c.outlet == f.outlet, art.c.source == f.outlet))
+    for kind, match in _facet_values(f):
+        q = q.where(art.c.id.in_(_facet_ids(kind, match)))
+    return q
+
+
+def _fts_filtered(conn: sa.Connection, q: sa.Select[Any], f: SearchFilters) -> sa.Select[Any]:
+    """The filters shaped for a newest-first walk of the FTS5 doclist.
+
+    A rare facet value becomes a short list of rowids for FTS5 to visit; a common one is an
+    ``EXISTS`` probe per walked match (through ``ix_search_facets_article``). A date range that
+    holds few articles also bounds the walk by rowid, so FTS5 seeks past newer matches instead of
+    reading them; the dates themselves are still tested on every row.
+    """
+    q = _dates(q.where(art.c.deleted_at.is_(None)), f)
+    if f.outlet:
+        q = q.where(sa.or_(art.c.outlet == f.outlet, art.c.source == f.outlet))
+    for kind, match in _facet_values(f):
+        ids = _facet_ids(kind, match)
+        few = conn.execute(ids.limit(FACET_LIST_MAX + 1)).scalars().all()
+        if len(few) <= FACET_LIST_MAX:
+            q = q.where(fts.c.rowid.in_(few))
+        else:
+            q = q.where(ids.where(facets.c.article_id == fts.c.rowid).exists())
+    if f.date_from or f.date_to:
+        inside = _dates(sa.select(art.c.id), f).limit(DATE_BOUNDS_MAX + 1).subquery()
+        n, lo, hi = conn.execute(
+            sa.select(sa.func.count(), sa.func.min(inside.c.id), sa.func.max(inside.c.id))
+        ).one()
+        if n <= DATE_BOUNDS_MAX:
+            q = q.where(fts.c.rowid.between(lo or 0, hi or 0))
     return q
 
 
 def _display(blocks: Sequence[Any]) -> str:
     return "\n".join(str(b[1]) for b in blocks if isinstance(b, list | tuple) and len(b) == 2)
+
+
+COLUMNS = (
+    art.c.id,
+    art.c.title,
+    art.c.url,
+    art.c.outlet,
+    art.c.source,
+    art.c.published,
+    art.c.story_id,
+    art.c.blocks,
+)
+
+
+def _fts_query(
+    conn: sa.Connection, query: Query, filters: SearchFilters, sort: Sort, window: int | None
+) -> tuple[sa.Select[Any], tuple[str, ...]]:
+    """The FTS5 select for one page (limit and offset still to add) and notes for the reader."""
+    match = sa.text("articles_fts MATCH :match").bindparams(match=fts5_match(query))
+    base = _fts_filtered(
+        conn,
+        sa.select(*COLUMNS).select_from(fts.join(art, art.c.id == fts.c.rowid)).where(match),
+        filters,
+    )
+    if sort == "date":
+        return base.order_by(fts.c.rowid.desc()), ()
+    notes: tuple[str, ...] = ()
+    if window:
+        # The window's oldest rowid: the same newest-first walk, stopped at the window's end;
+        # without filters it reads the doclist alone (tombstoned articles are not in the index).
+        walk = (
+            base.with_only_columns(fts.c.rowid)
+            if filters.any
+            else sa.select(fts.c.rowid).select_from(fts).where(match)
+        )
+        cut = conn.execute(walk.order_by(fts.c.rowid.desc()).limit(1).offset(window - 1)).scalar()
+        if cut is not None:
+            base = base.where(fts.c.rowid >= cut)
+            notes = (f"رُتّبت أحدث {window:,} نتيجة حسب الصلة (ranked: the newest {window:,})",)
+    return base.order_by(RANK, fts.c.rowid.desc()), notes
 
 
 def search(
@@ -127,40 +229,32 @@ def search(
     page: int = 1,
     per_page: int = 20,
     backend: Backend | None = None,
+    sort: Sort = "date",
+    window: int | None = RELEVANCE_WINDOW,
 ) -> SearchPage:
-    """One page of results for what a reader typed; never raises on odd input."""
+    """One page of results for what a reader typed; never raises on odd input.
+
+    ``sort`` is "date" (newest first) or "relevance" (bm25 over the newest ``window`` matches;
+    ``None`` ranks every match). The LIKE backend always answers newest first.
+    """
     filters = filters or SearchFilters()
     page = min(max(page, 1), MAX_PAGE)
     per_page = min(max(per_page, 1), 100)
+    sort = sort if sort in SORTS else "date"
     chosen: Backend = backend or ("fts5" if conn.dialect.name == "sqlite" else "like")
     query = parse_query(text)
+    empty = SearchPage(query, filters, page=page, per_page=per_page, backend=chosen, sort=sort)
     if query.empty and not filters.any:
-        return SearchPage(query, filters, page=page, per_page=per_page, backend=chosen)
-    cols = (
-        art.c.id,
-        art.c.title,
-        art.c.url,
-        art.c.outlet,
-        art.c.source,
-        art.c.published,
-        art.c.story_id,
-        art.c.blocks,
-    )
+        return empty
     newest = (art.c.published_utc.desc(), art.c.id.desc())
+    notes: tuple[str, ...] = ()
     if query.root is None:
-        q = sa.select(*cols).order_by(*newest)
+        q = _filtered(sa.select(*COLUMNS).order_by(*newest), filters)
     elif chosen == "fts5":
-        match = sa.text("articles_fts MATCH :match").bindparams(match=fts5_match(query))
-        q = (
-            sa.select(*cols)
-            .select_from(fts.join(art, art.c.id == fts.c.rowid))
-            .where(match)
-            .order_by(RANK, art.c.id.desc())
-        )
+        q, notes = _fts_query(conn, query, filters, sort, window)
     else:
-        q = sa.select(*cols).where(_like(query.root)).order_by(*newest)
-    q = _filtered(q, filters).limit(per_page + 1).offset((page - 1) * per_page)
-    rows = conn.execute(q).all()
+        q = _filtered(sa.select(*COLUMNS).where(_like(query.root)).order_by(*newest), filters)
+    rows = conn.execute(q.limit(per_page + 1).offset((page - 1) * per_page)).all()
     hits = tuple(
         Hit(
             article_id=r.id,
@@ -183,4 +277,6 @@ def search(
         per_page=per_page,
         has_next=len(rows) > per_page,
         backend=chosen,
+        sort=sort,
+        notes=notes,
     )

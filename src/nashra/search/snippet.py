@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from html import escape
 
 from nashra.arabic import MARKS_CLASS, normalize
@@ -19,6 +20,13 @@ __all__ = ["highlight", "snippet_html"]
 # A word as written: letters and digits with the harakat and tatweel that may sit inside them.
 _WORD = re.compile(rf"[\w{MARKS_CLASS}]+")
 SNIPPET_WORDS = 32
+
+
+@lru_cache(maxsize=131_072)
+def _fold(word: str) -> tuple[str, str]:
+    """A word's matching form and that form without proclitics (news vocabulary repeats)."""
+    folded = normalize(word)
+    return folded, stripped(folded) if folded else ""
 
 
 class _Matcher:
@@ -33,10 +41,9 @@ class _Matcher:
                     self.exact |= {tok, bare}
 
     def __call__(self, word: str) -> bool:
-        folded = normalize(word)
+        folded, bare = _fold(word)
         if not folded:
             return False
-        bare = stripped(folded)
         if folded in self.exact or bare in self.exact:
             return True
         return any(folded.startswith(p) or bare.startswith(p) for p in self.prefixes)
@@ -66,10 +73,11 @@ def snippet_html(text: str, terms: Sequence[Term], *, words: int = SNIPPET_WORDS
     found = list(_WORD.finditer(text[:20_000]))
     if not found:
         return escape(text[:200])
-    hits = [i for i, m in enumerate(found) if match(m.group())]
-    first = hits[0] if hits else 0
+    # Only the words up to the first match and those shown are folded (not all 20,000 chars).
+    first = next((i for i, m in enumerate(found) if match(m.group())), 0)
     lo = max(0, first - words // 3)
     hi = min(len(found), lo + words)
+    hits = [i for i in range(lo, hi) if match(found[i].group())]
     start = found[lo].start()
     end = found[hi - 1].end()
     piece = text[start:end]

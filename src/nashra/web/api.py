@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel
 
-from nashra.search import SearchFilters, search
+from nashra.search import SearchFilters, Sort, search
 from nashra.store import sources
 from nashra.web import queries
 from nashra.web.app import WebState
@@ -54,6 +54,7 @@ class SearchOut(BaseModel):
     page: int
     has_next: bool
     backend: str
+    sort: str
     hits: list[HitOut]
 
 
@@ -158,11 +159,12 @@ def api_search(
     topic: str | None = None,
     entity: str | None = None,
     page: Annotated[int, Query(ge=1, le=500)] = 1,
+    sort: Sort = "date",
 ) -> SearchOut:
     st.sync()
     f = SearchFilters(outlet, date_from, date_to, topic, entity)
     with st.store.read() as conn:
-        res = search(conn, q, f, page=page)
+        res = search(conn, q, f, page=page, sort=sort)
     hits = [
         HitOut(
             id=h.article_id,
@@ -175,7 +177,9 @@ def api_search(
         )
         for h in res.hits
     ]
-    return SearchOut(q=q, page=res.page, has_next=res.has_next, backend=res.backend, hits=hits)
+    return SearchOut(
+        q=q, page=res.page, has_next=res.has_next, backend=res.backend, sort=res.sort, hits=hits
+    )
 
 
 @router.get("/api/posts", tags=["posts"])

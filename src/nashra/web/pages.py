@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
-from nashra.search import SearchFilters, search
+from nashra.search import SearchFilters, Sort, search
 from nashra.web import charts, queries
 from nashra.web.app import WebState
 from nashra.web.deps import web
@@ -112,6 +112,7 @@ def search_page(
     topic: str = "",
     entity: str = "",
     page: int = 1,
+    sort: str = "date",
 ) -> HTMLResponse:
     st.sync()
     filters = SearchFilters(
@@ -122,7 +123,8 @@ def search_page(
         entity=entity or None,
     )
     with st.store.read() as conn:
-        result = search(conn, q, filters, page=_page(page), per_page=PER_PAGE)
+        order: Sort = "relevance" if sort == "relevance" else "date"
+        result = search(conn, q, filters, page=_page(page), per_page=PER_PAGE, sort=order)
         outlet_list = queries.outlets(conn)
         topic_list = queries.topics(conn)
     asked = bool(q.strip()) or filters.any
