@@ -196,7 +196,10 @@ COLUMNS = (
 def _fts_query(
     conn: sa.Connection, query: Query, filters: SearchFilters, sort: Sort, window: int | None
 ) -> tuple[sa.Select[Any], tuple[str, ...]]:
-    """The FTS5 select for one page (limit and offset still to add) and notes for the reader."""
+    """The FTS5 select for one page (limit and offset still to add) and notes for the reader.
+
+    By date it selects the page's columns; by relevance only rowids (see ``search``).
+    """
     match = sa.text("articles_fts MATCH :match").bindparams(match=fts5_match(query))
     base = _fts_filtered(
         conn,
@@ -218,7 +221,9 @@ def _fts_query(
         if cut is not None:
             base = base.where(fts.c.rowid >= cut)
             notes = (f"رُتّبت أحدث {window:,} نتيجة حسب الصلة (ranked: the newest {window:,})",)
-    return base.order_by(RANK, fts.c.rowid.desc()), notes
+    # Rank rowids only, then read the page's articles: the sorter never carries article bodies.
+    ranked = base.with_only_columns(fts.c.rowid).order_by(RANK, fts.c.rowid.desc())
+    return ranked, notes
 
 
 def search(
@@ -254,7 +259,12 @@ def search(
         q, notes = _fts_query(conn, query, filters, sort, window)
     else:
         q = _filtered(sa.select(*COLUMNS).where(_like(query.root)).order_by(*newest), filters)
-    rows = conn.execute(q.limit(per_page + 1).offset((page - 1) * per_page)).all()
+    rows: Sequence[Any] = conn.execute(q.limit(per_page + 1).offset((page - 1) * per_page)).all()
+    if chosen == "fts5" and query.root is not None and sort == "relevance":
+        # ranked rowids: read those articles, keep the rank's order
+        order = [r[0] for r in rows]
+        found = {r.id: r for r in conn.execute(sa.select(*COLUMNS).where(art.c.id.in_(order)))}
+        rows = [found[i] for i in order if i in found]
     hits = tuple(
         Hit(
             article_id=r.id,
