@@ -220,7 +220,7 @@ def measure(db: Path, n: int, rounds: int, base_rounds: int) -> None:
         r50, r95 = time_case(store, case, rounds, sort="relevance")
         worst = max(worst, d95, r95)
         print(
-            f"{case.name:27} {b50:10.1f} {b95:10.1f} {d50:10.1f} {d95:6.1f} x{b95 / d95:<4.0f}"
+            f"{case.name:27} {b50:10.1f} {b95:10.1f} {d50:10.1f} {d95:6.1f} x{b95 / d95:<4.1f}"
             f" {r50:10.1f} {r95:6.1f} x{b95 / r95:<5.1f}",
             flush=True,
         )
