@@ -179,3 +179,15 @@ def test_metrics_and_healthz(site: Site) -> None:
 def test_oversized_body_is_refused(site: Site) -> None:
     r = httpx.post(site.base + "/admin/login", content=b"x" * (2 * 1024 * 1024))
     assert r.status_code == 413
+
+
+def test_search_sort_is_echoed_and_kept_by_the_pager(site: Site) -> None:
+    api = httpx.get(site.base + "/api/search", params={"q": "واشنطن", "sort": "relevance"}).json()
+    assert api["sort"] == "relevance"
+    assert httpx.get(site.base + "/api/search", params={"q": "واشنطن"}).json()["sort"] == "date"
+    html = httpx.get(site.base + "/search", params={"q": "واشنطن", "sort": "relevance"}).text
+    assert '<option value="relevance" selected>' in html
+    second = httpx.get(
+        site.base + "/search", params={"q": "واشنطن", "sort": "relevance", "page": 2}
+    ).text
+    assert "السابق" in second and "sort=relevance" in second  # the pager keeps the order

@@ -139,6 +139,7 @@ def search_page(
         date_to=date_to,
         topic=topic,
         entity=entity,
+        sort=order,
         outlets=outlet_list,
         topics=topic_list,
     )

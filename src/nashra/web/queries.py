@@ -185,15 +185,28 @@ def stories(conn: sa.Connection, *, limit: int = 30) -> list[tuple[int, int, str
     return [(int(r[0]), int(r[1]), str(r[2]), aware(r[3])) for r in conn.execute(q)]
 
 
+# The filter lists scan the archive: keep them until an article is added (its max id moves).
+_LISTS: dict[tuple[str, str, int], list[str]] = {}
+
+
+def _cached(conn: sa.Connection, name: str, q: sa.Select[tuple[str]]) -> list[str]:
+    top = conn.execute(sa.select(sa.func.max(art.c.id))).scalar() or 0
+    key = (str(conn.engine.url), name, int(top))
+    if key not in _LISTS:
+        if len(_LISTS) > 64:
+            _LISTS.clear()
+        _LISTS[key] = [str(r[0]) for r in conn.execute(q)]
+    return _LISTS[key]
+
+
 def outlets(conn: sa.Connection) -> list[str]:
     q = sa.select(art.c.outlet).where(art.c.outlet.is_not(None)).distinct().order_by(art.c.outlet)
-    return [r[0] for r in conn.execute(q)]
+    return _cached(conn, "outlets", q)
 
 
 def topics(conn: sa.Connection) -> list[str]:
     q = sa.select(facets.c.value).where(facets.c.kind == "topic").distinct()
-    q = q.order_by(facets.c.value)
-    return [r[0] for r in conn.execute(q)]
+    return _cached(conn, "topics", q.order_by(facets.c.value))
 
 
 @dataclass(frozen=True, slots=True)
