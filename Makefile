@@ -23,8 +23,8 @@ test: $(STAMP) lint typecheck
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench scripts
-	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/ruff check --no-cache src tests bench scripts
+	$(BIN)/ruff format --no-cache --check src tests bench scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

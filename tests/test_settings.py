@@ -88,9 +88,8 @@ def test_secrets_are_not_settings() -> None:
 
 
 def test_settings_doc_is_generated_from_the_table() -> None:
-    from tests.conftest import ROOT
-
     from nashra.settings import settings_markdown
+    from tests.conftest import ROOT
 
     doc = (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
     assert doc == settings_markdown(), "run: nashra settings --markdown > docs/settings.md"
