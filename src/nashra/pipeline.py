@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
@@ -23,6 +24,7 @@ from nashra.arabic.dates import find_dates
 from nashra.channels import Channel
 from nashra.dedupe.decide import decide, remember
 from nashra.dedupe.identity import content_hash, identity
+from nashra.dedupe.stories import also_reported_by
 from nashra.dedupe.urls import canonical_url, is_web_url
 from nashra.enrich import Enricher, enricher_from_config
 from nashra.errors import FetchError, HTTPStatus, NashraError, Rejected
@@ -91,6 +93,20 @@ def _first_run_modes(spec: SourceSpec, items: Sequence[Discovered]) -> list[bool
         chosen = set(order[:n])
         return [i in chosen for i in range(len(items))]
     return [False] * len(items)
+
+
+def _outlet(page: str | None, feed: str | None, source: str, url: str) -> str:
+    """The outlet's name: the page's own site name, unless extraction fell back to the bare host
+    name, in which case the feed's title (or the configured source name) says it better."""
+    host = (urlsplit(url).netloc or "").lower()
+    weak = page is not None and page.lower().removeprefix("www.") in {
+        host,
+        host.removeprefix("www."),
+        host.split(":")[0].removeprefix("www."),
+    }
+    if page and not weak:
+        return page
+    return feed or source or page or host
 
 
 def _oldest_first(items: Sequence[Discovered]) -> list[int]:
@@ -305,13 +321,26 @@ class Ingest:
             if verdict.duplicate_of is not None:
                 report.duplicates += 1
                 report.drops["duplicate"] += 1
+                self._add_outlet_to_posted(conn, verdict.duplicate_of)
                 return
             state = PostState.PENDING if publish else PostState.SKIPPED
+            others = also_reported_by(conn, article_id)
             for ch in self.channels:
-                post = ch.renderer.render(stored, result, ch.name)
+                post = ch.renderer.render(stored, result, ch.name, others)
                 chosen = PostState.HELD if (ch.review and state is PostState.PENDING) else state
                 outbox.add(conn, post, chosen)
         report.accepted += 1
+
+    def _add_outlet_to_posted(self, conn: sa.Connection, posted_id: int) -> None:
+        """A new outlet carried a story we hold: its unsent posts now name that outlet too
+        ("نقلته أيضًا"). Sent posts are left alone: no edit just to add a name."""
+        found = articles.get(conn, posted_id)
+        if found is None:
+            return
+        posted, enrichment = found
+        others = also_reported_by(conn, posted_id)
+        for ch in self.channels:
+            outbox.rerender_unsent(conn, ch.renderer.render(posted, enrichment, ch.name, others))
 
     def _queue_edits(self, conn: sa.Connection, article: Article, result: Enrichment) -> None:
         """An updated article re-renders its posts; sent ones are flagged for an edit."""
@@ -355,7 +384,7 @@ class Ingest:
             raise Rejected("bad_link", f"رابط غير صالح: {url!r}")
         body = "\n".join(b.text for b in blocks)
         published = item.published or ex.published
-        outlet = ex.outlet or item.outlet or spec.name
+        outlet = _outlet(ex.outlet, item.outlet, spec.name, url)
         categories = tuple(dict.fromkeys(item.categories + ex.tags))
         return Article(
             identity=key,

@@ -187,3 +187,49 @@ def test_a_source_added_at_run_time_is_polled(site: Site, tmp_path: Path) -> Non
     assert [s.source for s in report.sources] == ["مضاف"]
     assert report.total("accepted") == 2
     assert states(config.database_url) == ["skipped", "skipped"]  # first run: marked seen
+
+
+def test_a_repost_joins_the_held_post_as_also_reported_by(site: Site, tmp_path: Path) -> None:
+    """One story, one post: the second outlet's copy is not posted, its name joins the post."""
+    page = site.add(
+        "/orig.html",
+        f"<html><body><article><h1>{TITLES[0]}</h1><p>{TOPICS[0]}.</p><p>{DETAILS[0]}.</p>"
+        "</article></body></html>",
+    )
+    copy = site.add(
+        "/copy.html",
+        f"<html><body><article><h1>عاجل | {TITLES[0]}</h1><p>{TOPICS[0]}.</p>"
+        f"<p>{DETAILS[0]}.</p></article></body></html>",
+    )
+    site.add(
+        "/a", rss([{"title": TITLES[0], "link": page}], title="الأولى"), content_type="text/xml"
+    )
+    site.add(
+        "/b",
+        rss([{"title": "عاجل | " + TITLES[0], "link": copy}], title="الثانية"),
+        content_type="text/xml",
+    )
+    config = make_config(
+        tmp_path,
+        [
+            {"name": "الأولى", "url": site.base + "/a", "first_run": "post_all"},
+        ],
+        review=True,
+    )
+    run_cycle(config)
+    config = make_config(
+        tmp_path,
+        [
+            {"name": "الأولى", "url": site.base + "/a", "first_run": "post_all"},
+            {"name": "الثانية", "url": site.base + "/b", "first_run": "post_all"},
+        ],
+        review=True,
+    )
+    report = run_cycle(config)
+    assert report.total("duplicates") == 1
+    store = Store(config.database_url)
+    with store.read() as conn:
+        rows = conn.execute(sa.select(schema.posts.c.state, schema.posts.c.text)).all()
+    store.close()
+    assert len(rows) == 1 and rows[0].state == "held"
+    assert "📰 نقلته أيضًا: الثانية" in rows[0].text

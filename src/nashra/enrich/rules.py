@@ -218,6 +218,7 @@ def names(tokens: Sequence[Token], taken: Sequence[str | None]) -> list[Candidat
                 j < n
                 and j - i <= 5
                 and tokens[j].joined
+                and not is_stopword(tokens[j].norm)  # ``الذي``: a relative clause, no name
                 and (
                     tokens[j].norm.startswith("ال")
                     or taken[j] in ("place", "organisation")
@@ -225,7 +226,7 @@ def names(tokens: Sequence[Token], taken: Sequence[str | None]) -> list[Candidat
                 )
             ):
                 j += 1
-            if j < n and tokens[j].joined:
+            if j < n and tokens[j].joined and not _looks_like_verb(tokens[j].norm):
                 end = _name_at(tokens, j, taken)
                 if _full_name(tokens, j, end):
                     out.append(Candidate(j, end, "person", "role"))

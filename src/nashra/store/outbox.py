@@ -94,6 +94,19 @@ def edit_held(conn: sa.Connection, post_id: int, text: str) -> bool:
     return bool(res.rowcount)
 
 
+def rerender_unsent(conn: sa.Connection, post: Post) -> None:
+    """New text for an article's post that has not left the outbox (pending or held)."""
+    conn.execute(
+        t.update()
+        .where(
+            t.c.article_id == post.article_id,
+            t.c.channel == post.channel,
+            t.c.state.in_((PostState.PENDING.value, PostState.HELD.value)),
+        )
+        .values(text=post.text, title=post.title, updated_at=now())
+    )
+
+
 def rerender(conn: sa.Connection, post: Post) -> None:
     """New text for an article's post; a post already sent is flagged for an edit."""
     conn.execute(
