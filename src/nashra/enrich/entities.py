@@ -9,7 +9,7 @@ text, so ``وقال حسين`` after ``فؤاد حسين`` is the same person.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from nashra.enrich import rules
 from nashra.enrich._text import Token, is_stopword
@@ -95,8 +95,11 @@ def find_entities(text: str, tokens: Sequence[Token], gazetteer: Gazetteer) -> l
     for c in rules.names(tokens, types) + rules.head_phrases(tokens, types):
         if not free(c.first, c.last):
             continue
-        name = _display(text, tokens, c.first, c.last)
-        place(_found(text, tokens, c.first, c.last, Entry(name, c.type, "", c.kind), c.rule))
+        found = _found(
+            text, tokens, c.first, c.last, Entry("", c.type, "", c.kind), c.rule, c.clitic
+        )
+        name = text[found.start : found.end]  # the name without a proclitic (لوكالة → وكالة)
+        place(replace(found, canonical=name))
 
     # An acronym in parentheses is another name of the entity right before it.
     for acr, before in rules.acronyms(text, tokens):

@@ -149,5 +149,7 @@ def rank_hashtags(
 def _keep(c: _Candidate) -> bool:
     """A quoted phrase of unknown type is a hashtag only if the story leans on it."""
     if c.types == {"misc"}:
-        return c.in_title or c.mentions >= 2
+        # One quoted definite word (“العراء”) is a common noun in quotes, not a name.
+        common_noun = "_" not in c.tag and c.tag.lstrip("#").startswith("ال")
+        return c.in_title or (c.mentions >= 2 and not common_noun)
     return True

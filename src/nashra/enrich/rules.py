@@ -30,6 +30,7 @@ class Candidate:
     type: str
     rule: str
     kind: str = ""
+    clitic: str = ""  # proclitic letters of the first word, left out of the name (لوكالة → ل)
 
 
 def _folded(words: str) -> frozenset[str]:
@@ -65,6 +66,15 @@ _NOT_NAME = _folded(
     " يقول أكد أوضح أشار أعلن عن في من إلى على مع بين حيث الذي التي أيضا فقط بينما لدى"
     " عام الأسبوع الشهر يوم الجمعة السبت الأحد الاثنين الثلاثاء الأربعاء الخميس"
 )
+
+
+# ``موقع الوزارة``, ``مقر الشركة``: a head with one generic noun is a description, not a name.
+_GENERIC_MODIFIERS = _folded(
+    "الوزارة الحكومة الشركة الدولة البلاد المدينة الحزب المنظمة الجامعة الهيئة الجمعية"
+    " الإدارة المؤسسة البلدية الولاية المنطقة الجهة الحركة الجماعة المجموعة"
+)
+# Words that end a personal name: time words after a given name (``رمضان لهذه السنة``).
+_NAME_STOPS = _folded("سنة السنة عام العام شهر الشهر يوم اليوم هذه هذا هذين تلك ذلك")
 
 
 def _given_names() -> frozenset[str]:
@@ -107,6 +117,16 @@ def _bare(norm: str) -> str:
 
 def _is_head(norm: str, heads: frozenset[str]) -> bool:
     return norm in heads or _bare(norm) in heads or _in(norm, heads)
+
+
+def lead_clitic(norm: str, heads: frozenset[str]) -> str:
+    """The proclitic letters before a head word (``لوكالة`` → ``ل``, ``بمعبر`` → ``ب``)."""
+    if norm in heads:
+        return ""
+    for form in proclitic_forms(norm)[1:]:
+        if form in heads and norm.endswith(form):
+            return norm[: len(norm) - len(form)]
+    return ""
 
 
 def _token_range(tokens: Sequence[Token], start: int, end: int) -> tuple[int, int]:
@@ -157,6 +177,18 @@ def _looks_like_verb(norm: str) -> bool:
     return norm[:1] in ("ي", "ت") and len(norm) >= 4 and norm not in GIVEN_NAMES
 
 
+def _may_start_name(norm: str) -> bool:
+    """After a role, the first word of a name: not a verb (``يربط``, ``سجلت``) and not a
+    preposition + noun (``بقرار``), unless it is a known given name."""
+    if norm in GIVEN_NAMES:
+        return True
+    if _looks_like_verb(norm):
+        return False
+    if len(norm) == 4 and norm.endswith("ت"):
+        return False  # a past-tense verb (فعلت), ``سجلت``, ``أكدت``
+    return len(proclitic_forms(norm)) == 1 or norm[:1] in ("و", "ف")
+
+
 def _name_at(tokens: Sequence[Token], j: int, taken: Sequence[str | None]) -> int:
     """End of a 1-3 word personal name starting at ``j`` (== j when there is none)."""
 
@@ -169,6 +201,8 @@ def _name_at(tokens: Sequence[Token], j: int, taken: Sequence[str | None]) -> in
             and len(norm) >= 2
             and not is_stopword(norm)
             and norm not in _NOT_NAME
+            and not any(f in _NAME_STOPS or is_stopword(f) for f in proclitic_forms(norm)[1:])
+            and (k == j or not any(f in _NAME_STOPS for f in proclitic_forms(norm)))
             and not _word_class(norm)[0]
             and not _DEFINITE_AFTER_CLITIC.match(norm)
             and (k == j or not _looks_like_verb(norm))
@@ -226,7 +260,7 @@ def names(tokens: Sequence[Token], taken: Sequence[str | None]) -> list[Candidat
                 )
             ):
                 j += 1
-            if j < n and tokens[j].joined and not _looks_like_verb(tokens[j].norm):
+            if j < n and tokens[j].joined and _may_start_name(tokens[j].norm):
                 end = _name_at(tokens, j, taken)
                 if _full_name(tokens, j, end):
                     out.append(Candidate(j, end, "person", "role"))
@@ -271,11 +305,13 @@ def head_phrases(tokens: Sequence[Token], taken: Sequence[str | None]) -> list[C
             elif not nxt.startswith("ال") and not (is_place and j == i + 1):
                 break
             j += 1
-        if j - i >= 2:
+        if j - i >= 2 and not (j - i == 2 and tokens[i + 1].norm in _GENERIC_MODIFIERS):
             if is_place:
-                out.append(Candidate(i + 1 if name_only else i, j, "place", "head"))
+                clitic = "" if name_only else lead_clitic(norm, PLACE_HEADS)
+                out.append(Candidate(i + 1 if name_only else i, j, "place", "head", "", clitic))
             else:
-                out.append(Candidate(i, j, "organisation", "head"))
+                clitic = lead_clitic(norm, ORG_HEADS)
+                out.append(Candidate(i, j, "organisation", "head", "", clitic))
             i = j
             continue
         i += 1
