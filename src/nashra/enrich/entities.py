@@ -95,11 +95,11 @@ def find_entities(text: str, tokens: Sequence[Token], gazetteer: Gazetteer) -> l
     for c in rules.names(tokens, types) + rules.head_phrases(tokens, types):
         if not free(c.first, c.last):
             continue
-        found = _found(
+        hit = _found(
             text, tokens, c.first, c.last, Entry("", c.type, "", c.kind), c.rule, c.clitic
         )
-        name = text[found.start : found.end]  # the name without a proclitic (لوكالة → وكالة)
-        place(replace(found, canonical=name))
+        name = text[hit.start : hit.end]  # the name without a proclitic (لوكالة → وكالة)
+        place(replace(hit, canonical=name))
 
     # An acronym in parentheses is another name of the entity right before it.
     for acr, before in rules.acronyms(text, tokens):
