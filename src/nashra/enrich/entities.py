@@ -95,9 +95,7 @@ def find_entities(text: str, tokens: Sequence[Token], gazetteer: Gazetteer) -> l
     for c in rules.names(tokens, types) + rules.head_phrases(tokens, types):
         if not free(c.first, c.last):
             continue
-        hit = _found(
-            text, tokens, c.first, c.last, Entry("", c.type, "", c.kind), c.rule, c.clitic
-        )
+        hit = _found(text, tokens, c.first, c.last, Entry("", c.type, "", c.kind), c.rule, c.clitic)
         name = text[hit.start : hit.end]  # the name without a proclitic (لوكالة → وكالة)
         place(replace(hit, canonical=name))
 
