@@ -30,7 +30,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl
 
-from nashra.testing.faults import Faults, QuietServer, hang, reset
+from nashra.testing.faults import FakeServer, Faults, QuietServer, hang, reset
 
 TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre"} | {
     "blockquote",
@@ -125,7 +125,7 @@ class _Reply(Exception):
         self.parameters = parameters
 
 
-class FakeTelegram:
+class FakeTelegram(FakeServer):
     def __init__(
         self,
         tokens: set[str] | None = None,
@@ -255,7 +255,7 @@ class FakeTelegram:
         found[0].edits.append(text)
         return {"message_id": mid, "chat": {"id": chat.id}, key: text}
 
-    def handle(self, handler: BaseHTTPRequestHandler) -> None:
+    def handle(self, handler: BaseHTTPRequestHandler, verb: str = "POST") -> None:
         m = re.fullmatch(r"/bot([^/]+)/(\w+)", handler.path.split("?")[0])
         length = int(handler.headers.get("Content-Length") or 0)
         raw = handler.rfile.read(length) if length else b""
@@ -320,38 +320,6 @@ class FakeTelegram:
                 {"ok": False, "error_code": 500, "description": "Internal Server Error"},
             )
         _send(handler, 200, {"ok": True, "result": result})
-
-    # -- running ---------------------------------------------------------------------------
-    def start(self, port: int = 0) -> FakeTelegram:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:
-                return None
-
-            def do_POST(self) -> None:
-                fake.handle(self)
-
-            do_GET = do_POST
-
-        self._server = QuietServer(("127.0.0.1", port), Handler)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> FakeTelegram:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 _METHODS = {"getMe", "sendMessage", "sendPhoto", "editMessageText", "editMessageCaption"}

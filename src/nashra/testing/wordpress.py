@@ -17,10 +17,10 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from nashra.testing.faults import Faults, QuietServer, hang, reset
+from nashra.testing.faults import FakeServer, Faults, QuietServer, hang, reset
 
 
-class FakeWordPress:
+class FakeWordPress(FakeServer):
     def __init__(
         self, users: dict[str, str] | None = None, *, faults: Faults | None = None
     ) -> None:
@@ -152,38 +152,6 @@ class FakeWordPress:
         if after == "5xx":
             return _reply(handler, 500, {"code": "internal_server_error"})
         _reply(handler, 201 if method == "POST" else 200, result)
-
-    def start(self, port: int = 0) -> FakeWordPress:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:
-                return None
-
-            def do_GET(self) -> None:
-                fake.handle(self, "GET")
-
-            def do_POST(self) -> None:
-                fake.handle(self, "POST")
-
-        self._server = QuietServer(("127.0.0.1", port), Handler)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> FakeWordPress:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 class _Err(Exception):
