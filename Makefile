@@ -18,9 +18,10 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/nashra demo --out demo-out
 
-## Lint, type-check and run every test.
+## Lint, type-check and run every test (with chromium and a throwaway PostgreSQL: see
+## scripts/with-services.sh, which installs missing Debian packages when run as root).
 test: $(STAMP) lint typecheck
-	$(BIN)/python -m pytest -q
+	scripts/with-services.sh $(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check --no-cache src tests bench scripts
