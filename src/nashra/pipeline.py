@@ -51,6 +51,7 @@ class SourceReport:
     accepted: int = 0
     updated: int = 0
     unchanged: int = 0
+    marked: int = 0  # first run: existing items with no text, marked seen without a fetch
     duplicates: int = 0
     drops: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)  # "code: message (where)"
@@ -286,6 +287,17 @@ class Ingest:
         )
         with self.store.read() as conn:
             known = articles.by_identity(conn, key)
+            seen = known is None and articles.was_seen(conn, key)
+        if seen:
+            report.unchanged += 1
+            return
+        if known is None and not publish and not (item.content_html or item.summary_html):
+            # A new source's existing item with no text of its own (a sitemap URL, a section
+            # page's link): mark it seen without fetching its page.
+            with self.store.tx() as conn:
+                articles.mark_seen(conn, key, spec.name, item.url, clean_display(item.title or ""))
+            report.marked += 1
+            return
         if known is not None:
             if known["deleted_at"] is not None:
                 raise Rejected("tombstoned", "حُذف هذا المقال من قبل — deleted earlier")

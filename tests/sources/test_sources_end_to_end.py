@@ -150,3 +150,36 @@ def test_sitemap_index_source_reaches_posts(site: str, tmp_path: Path) -> None:
         urls = conn.execute(sa.text("select url from articles")).scalars().all()
     assert sorted(u.rsplit("/", 1)[-1] for u in urls) == sorted(f"{i}.html" for i in ECONOMY)
     assert len(list((tmp_path / "out").glob("*.txt"))) == 3
+
+
+def test_first_run_marks_a_sitemap_seen_without_fetching_its_pages(
+    site: str, tmp_path: Path
+) -> None:
+    """``mark_seen`` on a source whose items carry no text: no page is fetched, nothing posted;
+    the next poll takes only what is new."""
+    root = tmp_path / "site"
+    shutil.copytree(demo_site_root(), root)
+    urls = "\n".join(URL.format(id=i, n=n + 1) for n, i in enumerate(ECONOMY[:2]))
+    (root / "sitemap-news.xml").write_text(SITEMAP.format(urls=urls), encoding="utf-8")
+    with serve_site(root) as base:
+        config = load_config(
+            data={
+                "database": {"url": f"sqlite:///{tmp_path / 'nashra.db'}"},
+                "fetch": {"allow_networks": ["127.0.0.0/8"], "per_host_delay": 0},
+                "sources": [{"name": "خريطة", "url": f"{base}/sitemap-news.xml"}],
+                "channels": [{"name": "p", "kind": "directory", "path": str(tmp_path / "out")}],
+            }
+        )
+        first = asyncio.run(Runner(config).cycle())
+        assert first.sources[0].marked == 2 and first.sources[0].accepted == 0
+        assert not (tmp_path / "out").exists()  # nothing posted
+        urls = "\n".join(URL.format(id=i, n=n + 1) for n, i in enumerate(ECONOMY))
+        (root / "sitemap-news.xml").write_text(SITEMAP.format(urls=urls), encoding="utf-8")
+        second = asyncio.run(Runner(config).cycle())
+    assert second.sources[0].unchanged == 2 and second.sources[0].accepted == 1
+    posts = list((tmp_path / "out").glob("*.txt"))
+    assert len(posts) == 1 and f"{ECONOMY[2]}.html" in posts[0].read_text(encoding="utf-8")
+    store = Store(config.database_url)
+    with store.read() as conn:
+        stored = conn.execute(sa.text("select url from articles")).scalars().all()
+    assert [u.rsplit("/", 1)[-1] for u in stored] == [f"{ECONOMY[2]}.html"]

@@ -59,7 +59,7 @@ def _summary(report: CycleReport) -> None:
             status,
             str(s.updated),
             str(s.duplicates),
-            str(s.unchanged),
+            str(s.unchanged + s.marked),
             drops or "-",
             str(len(s.errors)),
         )

@@ -183,6 +183,20 @@ def recent_publish_times(conn: sa.Connection, source: str, limit: int = 20) -> l
     return [d if d.tzinfo else d.replace(tzinfo=UTC) for d in rows.scalars()]
 
 
+def was_seen(conn: sa.Connection, identity: str) -> bool:
+    """Marked seen on its source's first run (no article was stored for it)."""
+    s = schema.seen_items
+    return conn.execute(sa.select(s.c.identity).where(s.c.identity == identity)).first() is not None
+
+
+def mark_seen(conn: sa.Connection, identity: str, source: str, url: str | None, title: str) -> None:
+    s = schema.seen_items
+    if not was_seen(conn, identity):
+        conn.execute(
+            s.insert().values(identity=identity, source=source, url=url, title=title, seen_at=now())
+        )
+
+
 def tombstone(conn: sa.Connection, article_id: int) -> None:
     conn.execute(t.update().where(t.c.id == article_id).values(deleted_at=now()))
 

@@ -52,11 +52,20 @@ def _dedupe(conn: sa.Connection) -> None:
     schema.metadata.create_all(conn, tables=tables)
 
 
+def _seen(conn: sa.Connection) -> None:
+    schema.metadata.create_all(conn, tables=[schema.seen_items])
+
+
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "initial: sources, articles, posts (outbox), deliveries, events", _initial),
     (2, "dedupe: near-duplicate LSH bands, story terms", _dedupe),
-    (4, "publishing: post parts, channel state, throttles, send ledger", _publishing),
     (3, "search: FTS5 index over the matching form, facets for filters and trends", _search),
+    (4, "publishing: post parts, channel state, throttles, send ledger", _publishing),
+    (
+        5,
+        "seen items: a new source's existing items that carry no text, marked without a fetch",
+        _seen,
+    ),
 ]
 
 

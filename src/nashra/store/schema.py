@@ -242,3 +242,15 @@ dedupe_meta = sa.Table(
     sa.Column("name", Text, primary_key=True),
     sa.Column("value", Text, nullable=False),
 )
+
+# A new source's existing items marked seen on its first run without fetching their pages (a
+# sitemap or a section page lists URLs only): the identity is enough to never post them.
+seen_items = sa.Table(
+    "seen_items",
+    metadata,
+    sa.Column("identity", Text, primary_key=True),
+    sa.Column("source", Text, nullable=False),
+    sa.Column("url", Text),
+    sa.Column("title", Text),
+    sa.Column("seen_at", UTC, nullable=False),
+)
