@@ -125,4 +125,9 @@ def test_demo_produces_posts_of_the_sample_shape(tmp_path: Path) -> None:
     titles = [p.read_text(encoding="utf-8").splitlines()[1] for p in posts]
     bodies = [p.read_text(encoding="utf-8").splitlines()[3] for p in posts]
     assert len(set(bodies)) == len(bodies), titles
+    # The outlet outranks the aggregator: every post is the outlet's own article, and the
+    # aggregator's reposts only add its name to the story's post.
+    texts = [p.read_text(encoding="utf-8") for p in posts]
+    assert all("📌 المصدر الأصلي: جوهرة أف أم" in t for t in texts)
+    assert sum("📰 نقلته أيضًا: مجمّع تجريبي" in t for t in texts) == 4
     assert (out / "nashra.db").exists() and (out / "nashra.toml").exists()

@@ -61,8 +61,11 @@ def read_manifest(root: Path | None = None) -> dict[str, Any]:
     return manifest
 
 
-def demo_sources(base: str, root: Path | None = None) -> list[dict[str, str]]:
-    """The demo config's ``[[sources]]`` entries for a server running at ``base``."""
+def demo_sources(base: str, root: Path | None = None) -> list[dict[str, str | int]]:
+    """The demo config's ``[[sources]]`` entries for a server running at ``base``.
+
+    The outlet's own sections outrank the aggregator (``priority``): when both carry a story,
+    the outlet's article is the one posted, whichever feed was read first."""
     base = base.rstrip("/")
     return [
         {
@@ -72,6 +75,7 @@ def demo_sources(base: str, root: Path | None = None) -> list[dict[str, str]]:
             "first_run": AGGREGATOR_FIRST_RUN
             if source["role"] == "aggregator"
             else SECTION_FIRST_RUN,
+            "priority": 0 if source["role"] == "aggregator" else 1,
         }
         for source in read_manifest(root)["sources"]
     ]
