@@ -110,9 +110,59 @@ def _outlet(page: str | None, feed: str | None, source: str, url: str) -> str:
     return feed or source or page or host
 
 
+def build_article(source: str, item: Discovered, ex: Extracted, key: str) -> Article:
+    """The article as stored: display text cleaned gently, folded forms for matching only.
+
+    Feed data wins where both have it (the outlet's own title and date); drops (no title, no
+    text, no web link) are raised as ``Rejected``."""
+    title = clean_display(item.title or ex.title or "")
+    if not title:
+        raise Rejected("no_title", "عنصر بلا عنوان — an entry with no title")
+    blocks = tuple(b for b in ex.blocks if b.text.strip())
+    if not blocks:
+        raise Rejected("empty", "لا نص للمقال — no article text")
+    url = item.url or ex.url
+    if not is_web_url(url):
+        raise Rejected("bad_link", f"رابط غير صالح: {url!r}")
+    body = "\n".join(b.text for b in blocks)
+    published = item.published or ex.published
+    outlet = _outlet(ex.outlet, item.outlet, source, url)
+    categories = tuple(dict.fromkeys(item.categories + ex.tags))
+    return Article(
+        identity=key,
+        source=source,
+        url=url,
+        canonical_url=canonical_url(ex.canonical_url or url),
+        title=title,
+        blocks=blocks,
+        author=clean_display(item.author or ex.author or "") or None,
+        published=published,
+        modified=item.updated or ex.modified,
+        outlet=clean_display(outlet),
+        image=item.image or ex.image,
+        categories=categories,
+        method=ex.method,
+        fallback_reason=ex.fallback_reason,
+        match_title=normalize(title),
+        match_text=normalize(title + "\n" + body),
+        content_hash=content_hash(title, body),
+    )
+
+
+def enrich_article(
+    enricher: Enricher, article: Article, source_tags: Sequence[str] = ()
+) -> Enrichment:
+    """Entities, hashtags and topic, plus the dates the body mentions (read relative to the
+    article's own publication date)."""
+    result = enricher.enrich(
+        article.title, article.text, categories=article.categories, source_tags=source_tags
+    )
+    return replace(result, dates=tuple(find_dates(article.text, article.published)))
+
+
 def _oldest_first(items: Sequence[Discovered]) -> list[int]:
     epoch = datetime.min.replace(tzinfo=UTC)
-    # Feeds list newest first; items without a date keep their listed order, oldest last.
+    # Feeds list newest first: undated items count as the oldest, the last listed first.
     return sorted(range(len(items)), key=lambda i: (items[i].published or epoch, -i))
 
 
@@ -306,12 +356,8 @@ class Ingest:
                 report.unchanged += 1
                 return
         extracted = await self._extract(spec, item, fetch_page=publish)
-        article = self._article(spec, item, extracted, key)
-        result = self.enricher.enrich(
-            article.title, article.text, categories=article.categories, source_tags=spec.tags
-        )
-        # Dates the body mentions, read relative to the article's own publication date.
-        result = replace(result, dates=tuple(find_dates(article.text, article.published)))
+        article = build_article(spec.name, item, extracted, key)
+        result = enrich_article(self.enricher, article, spec.tags)
         with self.store.tx() as conn:
             if known is not None:
                 articles.update(conn, known["id"], article, result)
@@ -383,37 +429,3 @@ class Ingest:
         if spec.name not in self._site_rules:
             self._site_rules[spec.name] = SiteRules.from_dict(spec.rules)
         return self._site_rules[spec.name]
-
-    def _article(self, spec: SourceSpec, item: Discovered, ex: Extracted, key: str) -> Article:
-        title = clean_display(item.title or ex.title or "")
-        if not title:
-            raise Rejected("no_title", "عنصر بلا عنوان — an entry with no title")
-        blocks = tuple(b for b in ex.blocks if b.text.strip())
-        if not blocks:
-            raise Rejected("empty", "لا نص للمقال — no article text")
-        url = item.url or ex.url
-        if not is_web_url(url):
-            raise Rejected("bad_link", f"رابط غير صالح: {url!r}")
-        body = "\n".join(b.text for b in blocks)
-        published = item.published or ex.published
-        outlet = _outlet(ex.outlet, item.outlet, spec.name, url)
-        categories = tuple(dict.fromkeys(item.categories + ex.tags))
-        return Article(
-            identity=key,
-            source=spec.name,
-            url=url,
-            canonical_url=canonical_url(ex.canonical_url or url),
-            title=title,
-            blocks=blocks,
-            author=clean_display(item.author or ex.author or "") or None,
-            published=published,
-            modified=item.updated or ex.modified,
-            outlet=clean_display(outlet),
-            image=item.image or ex.image,
-            categories=categories,
-            method=ex.method,
-            fallback_reason=ex.fallback_reason,
-            match_title=normalize(title),
-            match_text=normalize(title + "\n" + body),
-            content_hash=content_hash(title, body),
-        )

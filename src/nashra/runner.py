@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 import sqlalchemy as sa
 
@@ -16,7 +17,7 @@ from nashra.channels.base import Paced
 from nashra.digest import queue_digests
 from nashra.enrich import enricher_from_config
 from nashra.fetch import Fetcher, FetchPolicy, make_user_agent
-from nashra.models import SourceSpec
+from nashra.models import SourceKind, SourceSpec
 from nashra.pipeline import Ingest, SourceReport, channel_views
 from nashra.publish import PublishReport, lease, publish
 from nashra.settings import Config
@@ -113,7 +114,7 @@ class Runner:
                 states = {s.name: s for s in sources.all_states(conn)}
         configured = {s.name for s in self.config.sources}
         extra = [
-            SourceSpec(name=s.name, url=s.url, kind=s.kind)  # type: ignore[arg-type]
+            SourceSpec(name=s.name, url=s.url, kind=cast(SourceKind | None, s.kind))
             for s in states.values()
             if s.name not in configured
         ]

@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from nashra.cli._app import CONFIG_HELP, app
-from nashra.errors import NashraError
+from nashra.errors import NashraError, Rejected
 from nashra.runner import CycleReport, Runner
 from nashra.settings import Config, example_config, load_config, settings_markdown
 from nashra.store import Store, articles, outbox, sources
@@ -55,7 +55,7 @@ def _summary(report: CycleReport) -> None:
         drops = ", ".join(f"{k}×{v}" for k, v in sorted(s.drops.items()) if k != "duplicate")
         status = "304" if s.not_modified else str(s.accepted)
         table.add_row(
-            s.name if hasattr(s, "name") else s.source,
+            s.source,
             status,
             str(s.updated),
             str(s.duplicates),
@@ -184,13 +184,9 @@ def post(
     if allow_network:
         overrides["fetch.allow_networks"] = allow_network
     try:
-        cfg = (
-            load_config(config, overrides=overrides)
-            if config
-            else load_config(None, overrides=overrides)
-        )
+        cfg = load_config(config, overrides=overrides)
         text = asyncio.run(render_url(cfg, url))
-    except NashraError as exc:
+    except (NashraError, Rejected) as exc:
         _die(exc, 1)
     sys.stdout.write(text)
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from nashra.models import Article, Block, BlockKind, DateMention, Enrichment, Entity
 from nashra.store import schema
-from nashra.store.util import now
+from nashra.store.util import aware, now
 
 t = schema.articles
 
@@ -136,42 +136,6 @@ def by_identity(conn: sa.Connection, identity: str) -> sa.RowMapping | None:
     return r._mapping if r else None
 
 
-def by_content(
-    conn: sa.Connection, *, content_hash: str, canonical_url: str | None
-) -> sa.RowMapping | None:
-    """An earlier live article with the same canonical URL or the same content."""
-    cond = t.c.content_hash == content_hash
-    if canonical_url:
-        cond = sa.or_(cond, t.c.canonical_url == canonical_url)
-    r = conn.execute(
-        sa.select(t.c.id, t.c.source, t.c.story_id)
-        .where(cond, t.c.deleted_at.is_(None))
-        .order_by(t.c.id)
-        .limit(1)
-    ).first()
-    return r._mapping if r else None
-
-
-def by_title(
-    conn: sa.Connection, match_title: str, around: datetime | None, window: timedelta
-) -> sa.RowMapping | None:
-    """An earlier live article with the same normalized title within the time window."""
-    q = sa.select(t.c.id, t.c.source, t.c.story_id).where(
-        t.c.match_title == match_title, t.c.deleted_at.is_(None)
-    )
-    if around is not None:
-        a = _utc(around)
-        assert a is not None
-        q = q.where(
-            sa.or_(
-                t.c.published_utc.is_(None),
-                t.c.published_utc.between(a - window, a + window),
-            )
-        )
-    r = conn.execute(q.order_by(t.c.id).limit(1)).first()
-    return r._mapping if r else None
-
-
 def recent_publish_times(conn: sa.Connection, source: str, limit: int = 20) -> list[datetime]:
     """Publication times of a source's newest stored articles (for its adaptive interval)."""
     rows = conn.execute(
@@ -180,7 +144,7 @@ def recent_publish_times(conn: sa.Connection, source: str, limit: int = 20) -> l
         .order_by(t.c.id.desc())
         .limit(limit)
     )
-    return [d if d.tzinfo else d.replace(tzinfo=UTC) for d in rows.scalars()]
+    return [d for d in map(aware, rows.scalars()) if d is not None]
 
 
 def was_seen(conn: sa.Connection, identity: str) -> bool:

@@ -316,20 +316,6 @@ def mark_skipped(conn: sa.Connection, post_id: int, detail: str) -> None:
     _finish(conn, post_id, PostState.SKIPPED, "skipped", detail=detail)
 
 
-def release(conn: sa.Connection, post_id: int, at: datetime | None = None) -> None:
-    """Give a claimed post back untouched (nothing was sent): pending, attempt not counted."""
-    conn.execute(
-        t.update()
-        .where(t.c.id == post_id, t.c.state == PostState.IN_FLIGHT.value)
-        .values(state=PostState.PENDING.value, attempts=t.c.attempts - 1, next_attempt_at=at)
-    )
-    last = conn.execute(
-        sa.select(sa.func.max(d.c.id)).where(d.c.post_id == post_id, d.c.finished_at.is_(None))
-    ).scalar()
-    if last is not None:
-        conn.execute(d.delete().where(d.c.id == last))
-
-
 # -- parts ------------------------------------------------------------------------------------
 
 

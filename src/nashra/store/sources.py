@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+from nashra.schedule import should_disable
 from nashra.store import schema
 from nashra.store.util import aware, now
 
@@ -124,7 +125,7 @@ def record_error(
             last_error_code=code,
             last_fetch_at=now(),
             next_poll_at=next_poll_at,
-            disabled=count >= error_limit,
+            disabled=should_disable(count, error_limit),
         )
     )
     return count
