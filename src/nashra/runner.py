@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -78,6 +79,44 @@ class CycleReport:
 
     def total(self, name: str) -> int:
         return sum(int(getattr(s, name)) for s in self.sources)
+
+
+def log_cycle(report: CycleReport) -> None:
+    """One INFO line for the cycle and one for its publish batch, with counts as fields
+    (``--log-format json`` puts them in the object)."""
+    drops: Counter[str] = Counter()
+    for s in report.sources:
+        drops.update(s.drops)
+    fields = {
+        "event": "cycle",
+        "sources": len(report.sources),
+        "not_modified": sum(1 for s in report.sources if s.not_modified),
+        "items": report.total("items"),
+        "accepted": report.total("accepted"),
+        "updated": report.total("updated"),
+        "duplicates": report.total("duplicates"),
+        "dropped": sum(v for k, v in drops.items() if k != "duplicate"),
+        "errors": sum(len(s.errors) for s in report.sources),
+    }
+    log.info(
+        "cycle: %(sources)d sources (%(not_modified)d unchanged), %(items)d items, "
+        "%(accepted)d new, %(updated)d updated, %(duplicates)d duplicates, %(dropped)d dropped, "
+        "%(errors)d errors",
+        fields,
+        extra={"fields": fields},
+    )
+    out = dict(report.publish.outcomes)
+    counts = {k: out.get(k, 0) for k in ("sent", "retry", "failed")}
+    counts.update({k: v for k, v in sorted(out.items()) if k not in counts})
+    paused = sorted(report.publish.paused)
+    batch = {"event": "publish", **counts, "paused_channels": paused}
+    shown = ", ".join(f"{k} {v}" for k, v in counts.items())
+    log.info(
+        "publish: %s%s",
+        shown,
+        f"; paused: {', '.join(paused)}" if paused else "",
+        extra={"fields": batch},
+    )
 
 
 class Runner:
@@ -165,6 +204,7 @@ class Runner:
         except Exception:  # a digest problem must not hold the day's posts
             log.exception("digest failed")
         report.publish = await publish(self.store, self.channels)
+        log_cycle(report)
         return report
 
     async def run_forever(self, stop: asyncio.Event, *, max_sleep: float = 30.0) -> None:

@@ -15,6 +15,7 @@ COMMAND_MODULES = [
     "nashra.cli.enrich",
     "nashra.cli.stories",
     "nashra.cli.publish",
+    "nashra.cli.archive",
 ]
 
 for _name in COMMAND_MODULES:

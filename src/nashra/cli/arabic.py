@@ -9,14 +9,14 @@ from datetime import datetime
 
 import typer
 
-from nashra.arabic import normalize as _normalize
-from nashra.arabic.dates import find_dates, parse_date
 from nashra.cli._app import app
 
 
 @app.command("normalize")
 def normalize_cmd() -> None:
     """اطبع صيغة المطابقة لنص الإدخال — print the matching form of stdin, line by line."""
+    from nashra.arabic import normalize as _normalize
+
     for line in sys.stdin:
         sys.stdout.write(_normalize(line) + "\n")
 
@@ -24,6 +24,8 @@ def normalize_cmd() -> None:
 def _published(value: str | None) -> datetime | None:
     if value is None:
         return None
+    from nashra.arabic.dates import parse_date
+
     when = parse_date(value)
     if when is None:
         raise typer.BadParameter(
@@ -45,6 +47,8 @@ def dates_cmd(
     Each date: its span (start, end) in the input, the text, the ISO value and the precision
     (day, month or year). Relative dates (الماضي، أمس، اليوم الثلاثاء) need --published.
     """
+    from nashra.arabic.dates import find_dates
+
     when = _published(published)
     mentions = find_dates(sys.stdin.read(), when)
     json.dump([asdict(m) for m in mentions], sys.stdout, ensure_ascii=False, indent=2)

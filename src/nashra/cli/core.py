@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import shutil
 import signal
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
 
 from nashra.cli._app import CONFIG_HELP, app
+from nashra.cli._logging import configured_level
 from nashra.errors import NashraError, Rejected
-from nashra.runner import CycleReport, Runner
 from nashra.settings import Config, example_config, load_config, settings_markdown
-from nashra.store import Store, articles, outbox, sources
+
+if TYPE_CHECKING:  # imported inside the commands: ``--help`` must not load the pipeline
+    from nashra.runner import CycleReport, Runner
 
 console = Console(stderr=True)
 ConfigOpt = Annotated[Path, typer.Option("--config", "-c", help=CONFIG_HELP)]
@@ -40,6 +39,8 @@ def _die(exc: BaseException, code: int = 2) -> NoReturn:
 
 
 def _summary(report: CycleReport) -> None:
+    from rich.table import Table
+
     table = Table(title="دورة واحدة — one cycle", show_lines=False)
     for col in (
         "المصدر source",
@@ -76,6 +77,8 @@ def _summary(report: CycleReport) -> None:
 async def _cycle(runner: Runner, *, show_progress: bool) -> CycleReport:
     if not show_progress:
         return await runner.cycle()
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     specs = runner.due(all_sources=True)
     with Progress(
         TextColumn("[bold]{task.description}"),
@@ -126,7 +129,8 @@ def once(
 ) -> None:
     """دورة واحدة: اجلب كل المصادر وانشر — one cycle; the exit code is 1 if anything failed."""
     cfg = _load(config)
-    logging.basicConfig(level=logging.WARNING)
+    configured_level("warning")
+    from nashra.runner import Runner
 
     async def go() -> CycleReport:
         runner = Runner(cfg)
@@ -147,7 +151,8 @@ def once(
 def run(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     """الخدمة الدائمة: استطلع كل مصدر في موعده وانشر — the daemon; stops on SIGINT/SIGTERM."""
     cfg = _load(config)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    configured_level("info")
+    from nashra.runner import Runner
 
     async def go() -> None:
         stop = asyncio.Event()
@@ -204,7 +209,9 @@ def demo(
     if out.exists() and not keep:
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(level=logging.ERROR)
+    from nashra.runner import Runner
+
+    configured_level("error")
     with serve_site(demo_site_root()) as base:
         data = {
             "database": {"url": "sqlite:///nashra.db"},
@@ -270,6 +277,11 @@ def sources_list(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """حالة كل مصدر: آخر جلب، الموعد التالي، الأخطاء، التعطيل — each source's health."""
+    from rich.table import Table
+
+    from nashra.runner import Runner
+    from nashra.store import Store, sources
+
     cfg = _load(config)
     store = Store(cfg.database_url)
     with store.read() as conn:
@@ -310,6 +322,8 @@ def sources_list(
 
 
 def _set_enabled(config: Path, name: str, enabled: bool) -> None:
+    from nashra.store import Store, sources
+
     cfg = _load(config)
     store = Store(cfg.database_url)
     with store.tx() as conn:
@@ -345,6 +359,10 @@ def outbox_list(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """المنشورات وحالاتها — posts and their states (unknown ones need a person)."""
+    from rich.table import Table
+
+    from nashra.store import Store, outbox
+
     cfg = _load(config)
     store = Store(cfg.database_url)
     with store.read() as conn:
@@ -384,6 +402,8 @@ def outbox_resolve(
     config: ConfigOpt = DEFAULT_CONFIG,
 ) -> None:
     """قرار المشغّل في منشور — an operator's decision on an unknown, failed or held post."""
+    from nashra.store import Store, outbox
+
     cfg = _load(config)
     store = Store(cfg.database_url)
     try:
@@ -403,6 +423,8 @@ app.add_typer(articles_app, name="articles")
 @articles_app.command("delete")
 def articles_delete(article_id: int, config: ConfigOpt = DEFAULT_CONFIG) -> None:
     """احذف مقالًا واترك شاهدًا كي لا يعود — delete an article, leaving a tombstone."""
+    from nashra.store import Store, articles
+
     cfg = _load(config)
     store = Store(cfg.database_url)
     with store.tx() as conn:

@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 
 from nashra.cli._app import CONFIG_HELP, app
-from nashra.enrich import Enricher
 from nashra.errors import NashraError
 from nashra.settings import load_config
 
@@ -43,6 +42,8 @@ def tag_cmd(
     Without --title the first line of stdin is the title. Offsets index the title, a newline,
     then the body (with no --title: stdin as given).
     """
+    from nashra.enrich import Enricher
+
     text = sys.stdin.read()
     if title is None:
         head, _, body = text.partition("\n")

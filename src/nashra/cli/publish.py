@@ -5,21 +5,20 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import sqlalchemy as sa
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from nashra.channels import Channel, build_channel, ledger
-from nashra.channels.base import Multipart, Paced
 from nashra.cli._app import CONFIG_HELP, app
 from nashra.errors import NashraError
-from nashra.pipeline import channel_views
-from nashra.render import telegram as tg
 from nashra.settings import Config, load_config
-from nashra.store import Store, articles, outbox, schema
+
+if TYPE_CHECKING:  # imported inside the commands: ``--help`` must not load the channels
+    import sqlalchemy as sa
+
+    from nashra.channels import Channel
+    from nashra.store import Store
 
 console = Console(stderr=True)
 ConfigOpt = Annotated[Path, typer.Option("--config", "-c", help=CONFIG_HELP)]
@@ -42,6 +41,8 @@ def _config(path: Path) -> Config:
 
 
 def _channel(config: Config, name: str) -> Channel:
+    from nashra.channels import build_channel
+
     for cfg in config.channels:
         if cfg.name == name:
             try:
@@ -58,6 +59,11 @@ def preview_text(config: Config, store: Store, article_id: int, channel: Channel
     A channel that sends a post as several messages (Telegram) shows each part with its length
     in UTF-16 units after entity parsing, against its limit.
     """
+    from nashra.channels.base import Multipart
+    from nashra.pipeline import channel_views
+    from nashra.render import telegram as tg
+    from nashra.store import articles
+
     with store.read() as conn:
         found = articles.get(conn, article_id)
     if found is None:
@@ -91,6 +97,8 @@ def preview(
     config: ConfigOpt = DEFAULT_CONFIG,
 ) -> None:
     """اعرض المنشور كما سيُرسل دون إرساله — render a stored article for a channel, send nothing."""
+    from nashra.store import Store
+
     cfg = _config(config)
     ch = _channel(cfg, channel)
     store = Store(cfg.database_url)
@@ -101,6 +109,10 @@ def preview(
 
 
 def _counts(conn: sa.Connection, channel: str) -> dict[str, int]:
+    import sqlalchemy as sa
+
+    from nashra.store import schema
+
     p = schema.posts
     rows = conn.execute(
         sa.select(p.c.state, sa.func.count()).where(p.c.channel == channel).group_by(p.c.state)
@@ -110,6 +122,9 @@ def _counts(conn: sa.Connection, channel: str) -> dict[str, int]:
 
 def channel_rows(config: Config, store: Store) -> list[dict[str, Any]]:
     """Each configured channel with its stored state (``ledger.all_states``) and its pacing."""
+    from nashra.channels import build_channel, ledger
+    from nashra.channels.base import Paced
+
     with store.read() as conn:
         states = {s.channel: s for s in ledger.all_states(conn)}
         rows = []
@@ -142,6 +157,10 @@ def channels_list(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """القنوات وحالاتها — each channel: paused (and why), pacing, posts per state."""
+    from rich.table import Table
+
+    from nashra.store import Store
+
     cfg = _config(config)
     store = Store(cfg.database_url)
     try:
@@ -173,6 +192,9 @@ def channels_list(
 @channels_app.command("resume")
 def channels_resume(name: str, config: ConfigOpt = DEFAULT_CONFIG) -> None:
     """استأنف قناة متوقفة — resume a paused channel (its queued posts go out again)."""
+    from nashra.channels import ledger
+    from nashra.store import Store, outbox
+
     cfg = _config(config)
     if name not in {c.name for c in cfg.channels}:
         raise _fail(f"لا توجد قناة بهذا الاسم: {name}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -13,11 +13,11 @@ from rich.console import Console
 from nashra.cli._app import CONFIG_HELP, app
 from nashra.cli.core import sources_app
 from nashra.errors import NashraError
-from nashra.extract import SiteRules, preview
-from nashra.fetch import Fetcher
-from nashra.opml import OpmlSource, read_opml, write_opml
-from nashra.runner import fetch_policy
 from nashra.settings import Config, load_config
+
+if TYPE_CHECKING:  # imported inside the commands: ``--help`` must not load them
+    from nashra.extract import SiteRules
+    from nashra.opml import OpmlSource
 
 console = Console(stderr=True)
 ConfigOpt = Annotated[Path, typer.Option("--config", "-c", help=CONFIG_HELP)]
@@ -79,6 +79,9 @@ def import_opml(
     ] = False,
 ) -> None:
     """استورد المصادر من ملف OPML إلى ملف الإعدادات — import sources from an OPML file."""
+    from nashra.i18n import plural
+    from nashra.opml import read_opml
+
     cfg = _config(config)
     try:
         found = read_opml(file.read_bytes(), existing=cfg.sources)
@@ -98,7 +101,8 @@ def import_opml(
     except NashraError as exc:  # never leave a config behind that does not load
         config.write_text(before, encoding="utf-8")
         raise _die(f"لم يُكتب شيء — nothing written: {exc}") from exc
-    console.print(f"أُضيف {len(found)} مصدرًا — added {len(found)} sources to {config}")
+    added = plural("ar", len(found), "source")
+    console.print(f"أُضيف {added} — added {len(found)} sources to {config}")
 
 
 @sources_app.command("export-opml")
@@ -109,6 +113,8 @@ def export_opml(
     ] = None,
 ) -> None:
     """صدّر المصادر إلى OPML — export the configured sources as OPML."""
+    from nashra.opml import write_opml
+
     data = write_opml(_config(config).sources)
     if output is None:
         sys.stdout.buffer.write(data)
@@ -119,6 +125,8 @@ def export_opml(
 
 
 def _rules(cfg: Config, source: str | None, keep: list[str], drop: list[str]) -> SiteRules:
+    from nashra.extract import SiteRules
+
     table: dict[str, list[str]] = {"keep": [], "drop": []}
     spec = next((s for s in cfg.sources if s.name == source), None)
     if source is not None and spec is None:
@@ -167,6 +175,10 @@ def preview_command(
             raise _die("مع --channel يكون الوسيط رقم مقال — with --channel, give an article id")
         channel_preview(int(url), channel, config)
         return
+    from nashra.extract import preview
+    from nashra.fetch import Fetcher
+    from nashra.runner import fetch_policy
+
     cfg = _config(config, required=False)
     rules = _rules(cfg, source, keep or [], drop or [])
 

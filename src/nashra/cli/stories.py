@@ -7,17 +7,17 @@ import sys
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from nashra.cli._app import CONFIG_HELP, app
-from nashra.dedupe.stories import Story, list_stories
 from nashra.errors import NashraError
 from nashra.settings import load_config
-from nashra.store import Store
+
+if TYPE_CHECKING:
+    from nashra.dedupe.stories import Story
 
 console = Console(stderr=True)
 
@@ -44,6 +44,11 @@ def stories_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="JSON على المخرج القياسي")] = False,
 ) -> None:
     """القصص ومقالاتها ومنافذها — stories with their articles, outlets and times."""
+    from rich.table import Table
+
+    from nashra.dedupe.stories import list_stories
+    from nashra.store import Store
+
     try:
         cfg = load_config(config)
         store = Store(cfg.database_url)
