@@ -21,13 +21,21 @@ import sqlalchemy as sa
 
 from nashra.arabic import clean_display, normalize
 from nashra.arabic.dates import find_dates
+from nashra.batch import OrderedCommits
 from nashra.channels import Channel
 from nashra.dedupe.decide import decide, remember
 from nashra.dedupe.identity import content_hash, identity
 from nashra.dedupe.stories import also_reported_by
 from nashra.dedupe.urls import canonical_url, is_web_url
 from nashra.enrich import Enricher, enricher_from_config
-from nashra.errors import FetchError, HTTPStatus, NashraError, Rejected
+from nashra.errors import (
+    FetchError,
+    FetchTimeout,
+    HTTPStatus,
+    NashraError,
+    Rejected,
+    StoreError,
+)
 from nashra.extract import SiteRules, extract_page, from_feed
 from nashra.fetch import Fetcher
 from nashra.models import Article, Discovered, Enrichment, Extracted, PostState, SourceSpec
@@ -52,6 +60,7 @@ class SourceReport:
     updated: int = 0
     unchanged: int = 0
     marked: int = 0  # first run: existing items with no text, marked seen without a fetch
+    capped: int = 0  # items beyond ``poll.max_items`` (the oldest), left for a later poll
     duplicates: int = 0
     drops: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)  # "code: message (where)"
@@ -166,6 +175,50 @@ def _oldest_first(items: Sequence[Discovered]) -> list[int]:
     return sorted(range(len(items)), key=lambda i: (items[i].published or epoch, -i))
 
 
+def newest(items: Sequence[Discovered], cap: int) -> list[Discovered]:
+    """The ``cap`` newest items, in their listed order (a 10,000-item feed is read a slice at a
+    time: the rest waits for later polls, newest first, instead of one poll of many minutes)."""
+    if len(items) <= cap:
+        return list(items)
+    keep = set(_oldest_first(items)[-cap:])
+    return [it for i, it in enumerate(items) if i in keep]
+
+
+def _key(spec: SourceSpec, item: Discovered) -> str | None:
+    """The item's identity (guid → canonical URL → content hash), or None for an item with
+    neither a link nor content of its own."""
+    if item.url is None and not (item.content_html or item.summary_html):
+        return None
+    return identity(
+        spec.name,
+        guid=item.guid,
+        url=item.url,
+        title=item.title or "",
+        body=item.content_html or item.summary_html or "",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Ready:
+    """An item fetched, extracted and enriched: what the store step needs."""
+
+    item: Discovered
+    article: Article
+    enrichment: Enrichment
+    publish: bool
+    known_id: int | None  # an article already stored (its title changed): an update
+
+
+def _count(report: SourceReport, outcome: str) -> None:
+    if outcome == "duplicate":
+        report.duplicates += 1
+        report.drops["duplicate"] += 1
+    elif outcome == "updated":
+        report.updated += 1
+    else:
+        report.accepted += 1
+
+
 class Ingest:
     """Polls sources and turns their items into stored articles and queued posts."""
 
@@ -239,12 +292,11 @@ class Ingest:
             self._source_error(spec, exc, interval, bounds, state.consecutive_errors, None)
             report.errors.append(f"{exc.code}: {exc}")
             return report
-        items = listing.items
-        report.items = len(items)
+        report.items = len(listing.items)
+        items = newest(listing.items, max(1, self.config["poll.max_items"]))
+        report.capped = report.items - len(items)
         publish = _first_run_modes(spec, items) if not state.first_run_done else [True] * len(items)
-        for i in _oldest_first(items):
-            await self._item(spec, items[i], publish[i], report)
-            self.on_item(spec.name)
+        await self._items(spec, items, publish, report)
         interval = self._interval(spec, bounds)  # now with this poll's items
         with self.store.tx() as conn:
             sources.record_success(
@@ -308,86 +360,169 @@ class Ingest:
             stage=stage, kind=kind, code=code, source=spec.name, url=url, detail=detail
         )
 
-    # -- one item --------------------------------------------------------------------------
+    # -- the items of one poll ---------------------------------------------------------------
+    async def _items(
+        self,
+        spec: SourceSpec,
+        items: Sequence[Discovered],
+        publish: Sequence[bool],
+        report: SourceReport,
+    ) -> None:
+        """The items of one poll, ``fetch.item_concurrency`` at a time, each under its own
+        deadline (``fetch.item_deadline``), so one slow page holds up neither its neighbours'
+        fetches nor other sources.
+
+        Items are fetched and extracted concurrently but stored in order, oldest first (the
+        channel reads in order); items that are ready together are stored in one transaction
+        (``OrderedCommits``). Two listed items with the same identity are one item (the first
+        listed wins), so concurrent items never race on a key."""
+        gate = asyncio.Semaphore(max(1, self.config["fetch.item_concurrency"]))
+        seen: set[str] = set()
+        todo: list[tuple[Discovered, bool]] = []
+        for i in _oldest_first(items):
+            key = _key(spec, items[i])
+            if key is not None and key in seen:
+                report.unchanged += 1
+                continue
+            if key is not None:
+                seen.add(key)
+            todo.append((items[i], publish[i]))
+        commits: OrderedCommits[Ready] = OrderedCommits(
+            len(todo), lambda batch: self._store_batch(spec, batch, report)
+        )
+
+        async def one(i: int, item: Discovered, pub: bool) -> None:
+            ready: Ready | None = None
+            try:
+                async with gate:
+                    ready = await self._item(spec, item, pub, report)
+            finally:
+                commits.done(i, ready)  # stores every item up to here that is ready, in order
+                self.on_item(spec.name)
+
+        await asyncio.gather(*(one(i, item, pub) for i, (item, pub) in enumerate(todo)))
+
     async def _item(
         self, spec: SourceSpec, item: Discovered, publish: bool, report: SourceReport
-    ) -> None:
+    ) -> Ready | None:
+        """One item up to (not including) the store: an outcome recorded, or what to store."""
+        deadline = self.config["fetch.item_deadline"]
         try:
-            await self._process(spec, item, publish, report)
+            try:
+                async with asyncio.timeout(deadline):
+                    return await self._prepare(spec, item, publish, report)
+            except TimeoutError:
+                raise FetchTimeout(
+                    f"تجاوز العنصر مهلته ({deadline:g} ث) — item deadline exceeded",
+                    where=item.url,
+                ) from None
         except Rejected as drop:
-            report.drops[drop.reason] += 1
-            self._event("ingest", "drop", drop.code, spec, item.url, drop.detail)
+            self._drop(spec, item, drop, report)
         except NashraError as exc:
-            report.errors.append(f"{exc.code}: {exc}")
-            self._event("ingest", "error", exc.code, spec, item.url, str(exc))
+            self._error(spec, item, exc, report)
+        return None
 
-    async def _process(
-        self, spec: SourceSpec, item: Discovered, publish: bool, report: SourceReport
+    def _drop(
+        self, spec: SourceSpec, item: Discovered, drop: Rejected, report: SourceReport
     ) -> None:
-        if item.url is None and not (item.content_html or item.summary_html):
+        report.drops[drop.reason] += 1
+        self._event("ingest", "drop", drop.code, spec, item.url, drop.detail)
+
+    def _error(
+        self, spec: SourceSpec, item: Discovered, exc: NashraError, report: SourceReport
+    ) -> None:
+        report.errors.append(f"{exc.code}: {exc}")
+        self._event("ingest", "error", exc.code, spec, item.url, str(exc))
+
+    async def _prepare(
+        self, spec: SourceSpec, item: Discovered, publish: bool, report: SourceReport
+    ) -> Ready | None:
+        key = _key(spec, item)
+        if key is None:
             raise Rejected(
                 "no_link", "عنصر بلا رابط ولا محتوى — an entry with no link and no content"
             )
-        key = identity(
-            spec.name,
-            guid=item.guid,
-            url=item.url,
-            title=item.title or "",
-            body=item.content_html or item.summary_html or "",
-        )
         with self.store.read() as conn:
             known = articles.by_identity(conn, key)
             seen = known is None and articles.was_seen(conn, key)
         if seen:
             report.unchanged += 1
-            return
+            return None
         if known is None and not publish and not (item.content_html or item.summary_html):
             # A new source's existing item with no text of its own (a sitemap URL, a section
             # page's link): mark it seen without fetching its page.
             with self.store.tx() as conn:
                 articles.mark_seen(conn, key, spec.name, item.url, clean_display(item.title or ""))
             report.marked += 1
-            return
+            return None
         if known is not None:
             if known["deleted_at"] is not None:
                 raise Rejected("tombstoned", "حُذف هذا المقال من قبل — deleted earlier")
             changed_title = item.title and clean_display(item.title) != known["title"]
             if not changed_title:
                 report.unchanged += 1
-                return
+                return None
         extracted = await self._extract(spec, item, fetch_page=publish)
         article = build_article(spec.name, item, extracted, key)
         result = enrich_article(self.enricher, article, spec.tags)
-        with self.store.tx() as conn:
-            if known is not None:
-                articles.update(conn, known["id"], article, result)
-                index_article(conn, known["id"])
-                report.updated += 1
-                self._queue_edits(conn, replace(article, id=known["id"]), result)
+        known_id = None if known is None else int(known["id"])
+        return Ready(item, article, result, publish, known_id)
+
+    def _store_batch(self, spec: SourceSpec, batch: Sequence[Ready], report: SourceReport) -> None:
+        """Ready items in one transaction; if that fails, each in its own (one bad item must not
+        cost its neighbours their place), recording the failure of the bad one only."""
+        if len(batch) > 1:
+            try:
+                with self.store.tx() as conn:
+                    done = [self._store(conn, spec, r) for r in batch]
+            except (Rejected, NashraError, sa.exc.SQLAlchemyError):
+                log.warning("%s: a batch of %d failed, storing one by one", spec.name, len(batch))
+            else:
+                for outcome in done:
+                    _count(report, outcome)
                 return
-            verdict = decide(conn, article, result, priority=spec.priority)
-            article_id = articles.insert(
-                conn,
-                article,
-                result,
-                duplicate_of=verdict.duplicate_of,
-                story_id=verdict.story_id,
-            )
-            remember(conn, article_id, verdict)
-            index_article(conn, article_id)  # searchable in the same transaction
-            stored = replace(article, id=article_id)
-            if verdict.duplicate_of is not None:
-                report.duplicates += 1
-                report.drops["duplicate"] += 1
-                self._add_outlet_to_posted(conn, verdict.duplicate_of)
-                return
-            state = PostState.PENDING if publish else PostState.SKIPPED
-            others = also_reported_by(conn, article_id)
-            for ch in self.channels:
-                post = ch.renderer.render(stored, result, ch.name, others)
-                chosen = PostState.HELD if (ch.review and state is PostState.PENDING) else state
-                outbox.add(conn, post, chosen)
-        report.accepted += 1
+        for ready in batch:
+            try:
+                with self.store.tx() as conn:
+                    outcome = self._store(conn, spec, ready)
+            except Rejected as drop:
+                self._drop(spec, ready.item, drop, report)
+            except NashraError as exc:
+                self._error(spec, ready.item, exc, report)
+            except sa.exc.SQLAlchemyError as exc:
+                self._error(spec, ready.item, StoreError(str(exc), where=ready.item.url), report)
+            else:
+                _count(report, outcome)
+
+    def _store(self, conn: sa.Connection, spec: SourceSpec, ready: Ready) -> str:
+        """Store one prepared article (and queue its posts) in ``conn``; returns the outcome."""
+        article, result = ready.article, ready.enrichment
+        if ready.known_id is not None:
+            articles.update(conn, ready.known_id, article, result)
+            index_article(conn, ready.known_id)
+            self._queue_edits(conn, replace(article, id=ready.known_id), result)
+            return "updated"
+        verdict = decide(conn, article, result, priority=spec.priority)
+        article_id = articles.insert(
+            conn,
+            article,
+            result,
+            duplicate_of=verdict.duplicate_of,
+            story_id=verdict.story_id,
+        )
+        remember(conn, article_id, verdict)
+        index_article(conn, article_id)  # searchable in the same transaction
+        stored = replace(article, id=article_id)
+        if verdict.duplicate_of is not None:
+            self._add_outlet_to_posted(conn, verdict.duplicate_of)
+            return "duplicate"
+        state = PostState.PENDING if ready.publish else PostState.SKIPPED
+        others = also_reported_by(conn, article_id)
+        for ch in self.channels:
+            post = ch.renderer.render(stored, result, ch.name, others)
+            chosen = PostState.HELD if (ch.review and state is PostState.PENDING) else state
+            outbox.add(conn, post, chosen)
+        return "accepted"
 
     def _add_outlet_to_posted(self, conn: sa.Connection, posted_id: int) -> None:
         """A new outlet carried a story we hold: its unsent posts now name that outlet too

@@ -27,6 +27,8 @@ from nashra.store.sources import SourceState
 
 log = logging.getLogger("nashra.runner")
 
+PUBLISH_TICK = 1.0  # seconds between publish passes while ingest runs (sooner on a new item)
+
 
 def fetch_policy(config: Config) -> FetchPolicy:
     return FetchPolicy(
@@ -173,9 +175,78 @@ class Runner:
         all_sources: bool = True,
         on_source: Callable[[SourceReport], None] | None = None,
         on_item: Callable[[str], None] | None = None,
+        beside: bool = False,
     ) -> CycleReport:
+        """Poll the due sources (``all_sources``: every enabled one) and publish.
+
+        ``beside=True`` (the daemon) publishes while ingest runs, so one slow outlet holds up no
+        other source's posts. Otherwise (``nashra once``, the demo) everything is read first and
+        then published, so an aggregator's repost read in the same cycle still names itself in
+        the outlet's post ("نقلته أيضًا")."""
         report = CycleReport()
         specs = self.due(all_sources=all_sources)
+        ingest_done = asyncio.Event()
+        new_items = asyncio.Event()
+
+        def item_done(source: str) -> None:
+            new_items.set()
+            if on_item:
+                on_item(source)
+
+        if not beside:
+            ingest_done.set()  # the publisher's only pass waits for ingest below
+            report.sources = await self._ingest(specs, item_done, on_source)
+            report.publish = await self._publish_beside(ingest_done, new_items)
+            log_cycle(report)
+            return report
+        publisher = asyncio.create_task(self._publish_beside(ingest_done, new_items))
+        try:
+            report.sources = await self._ingest(specs, item_done, on_source)
+        finally:
+            ingest_done.set()
+            report.publish = await publisher
+        log_cycle(report)
+        return report
+
+    async def _publish_beside(
+        self, ingest_done: asyncio.Event, wake: asyncio.Event
+    ) -> PublishReport:
+        """Publishing runs beside ingest: a post goes out as soon as its article is stored, not
+        when the slowest source of the cycle ends. One publisher at a time per runner; a last
+        pass (with the day's digests) after ingest ends."""
+        total = PublishReport()
+        while True:
+            last = ingest_done.is_set()
+            if last:
+                try:
+                    queue_digests(self.store, self.channels, self.config)
+                except Exception:  # a digest problem must not hold the day's posts
+                    log.exception("digest failed")
+            wake.clear()
+            try:
+                rep = await publish(self.store, self.channels)
+            except Exception:  # a pass beside ingest must not take ingest down; the last one
+                if last:  # reports as before
+                    raise
+                log.exception("publish failed")
+                rep = PublishReport()
+            total.outcomes.update(rep.outcomes)
+            total.paused.update(rep.paused)
+            if last:
+                return total
+            waits = [asyncio.ensure_future(e.wait()) for e in (ingest_done, wake)]
+            try:
+                await asyncio.wait(waits, timeout=PUBLISH_TICK, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for w in waits:
+                    w.cancel()
+
+    async def _ingest(
+        self,
+        specs: Sequence[SourceSpec],
+        on_item: Callable[[str], None],
+        on_source: Callable[[SourceReport], None] | None,
+    ) -> list[SourceReport]:
         async with Fetcher(fetch_policy(self.config)) as fetcher:
             ingest = Ingest(
                 self.config,
@@ -198,20 +269,13 @@ class Runner:
                     on_source(rep)
                 return rep
 
-            report.sources = list(await asyncio.gather(*(one(s) for s in specs)))
-        try:
-            queue_digests(self.store, self.channels, self.config)
-        except Exception:  # a digest problem must not hold the day's posts
-            log.exception("digest failed")
-        report.publish = await publish(self.store, self.channels)
-        log_cycle(report)
-        return report
+            return list(await asyncio.gather(*(one(s) for s in specs)))
 
     async def run_forever(self, stop: asyncio.Event, *, max_sleep: float = 30.0) -> None:
         """Poll each source on its own schedule and publish, until ``stop`` is set."""
         while not stop.is_set():
             try:
-                await self.cycle(all_sources=False)
+                await self.cycle(all_sources=False, beside=True)
             except Exception:  # the daemon outlives any one cycle
                 log.exception("cycle failed")
             sleep = max_sleep

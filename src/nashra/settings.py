@@ -134,6 +134,18 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("fetch.concurrency", 8, "عدد المصادر التي تُجلب معًا — sources fetched at once", _int),
     Setting(
+        "fetch.item_concurrency",
+        4,
+        "عدد عناصر المصدر الواحد التي تُعالج معًا — items of one source processed at once",
+        _int,
+    ),
+    Setting(
+        "fetch.item_deadline",
+        90.0,
+        "المهلة الكلية لعنصر واحد: جلب صفحته واستخراجها (ثوانٍ) — total deadline per item (page fetch + extraction), seconds",
+        _float,
+    ),
+    Setting(
         "poll.min_minutes",
         5.0,
         "أدنى فاصل بين استطلاعين للمصدر — shortest poll interval, minutes",
@@ -144,6 +156,12 @@ SETTINGS: tuple[Setting, ...] = (
         1440.0,
         "أقصى فاصل بين استطلاعين — longest poll interval, minutes",
         _float,
+    ),
+    Setting(
+        "poll.max_items",
+        100,
+        "أقصى عدد للعناصر في الاستطلاع الواحد، الأحدث أولًا — items read per poll, newest first",
+        _int,
     ),
     Setting(
         "poll.error_limit",
