@@ -10,7 +10,7 @@ from nashra.enrich import enricher_from_config
 from nashra.extract import extract_page
 from nashra.fetch import Fetcher
 from nashra.models import Discovered
-from nashra.pipeline import build_article, enrich_article
+from nashra.prepare import build_article, enrich_article
 from nashra.render import Renderer
 from nashra.runner import fetch_policy
 from nashra.settings import Config

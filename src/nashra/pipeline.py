@@ -15,18 +15,15 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
-from nashra.arabic import clean_display, normalize
-from nashra.arabic.dates import find_dates
+from nashra.arabic import clean_display
 from nashra.batch import OrderedCommits
 from nashra.channels import Channel
 from nashra.dedupe.decide import decide, remember
-from nashra.dedupe.identity import content_hash, identity
+from nashra.dedupe.identity import identity
 from nashra.dedupe.stories import also_reported_by
-from nashra.dedupe.urls import canonical_url, is_web_url
 from nashra.enrich import Enricher, enricher_from_config
 from nashra.errors import (
     FetchError,
@@ -36,9 +33,17 @@ from nashra.errors import (
     Rejected,
     StoreError,
 )
-from nashra.extract import SiteRules, extract_page, from_feed
 from nashra.fetch import Fetcher
-from nashra.models import Article, Discovered, Enrichment, Extracted, PostState, SourceSpec
+from nashra.models import Article, Discovered, Enrichment, PostState, SourceSpec
+from nashra.pool import ExtractPool
+from nashra.prepare import (
+    EnrichOptions,
+    Prepared,
+    PrepJob,
+    outcome,
+    prepare,
+    prepare_remote,
+)
 from nashra.render import Renderer
 from nashra.schedule import adaptive_interval, next_poll
 from nashra.search import index_article
@@ -105,70 +110,6 @@ def _first_run_modes(spec: SourceSpec, items: Sequence[Discovered]) -> list[bool
     return [False] * len(items)
 
 
-def _outlet(page: str | None, feed: str | None, source: str, url: str) -> str:
-    """The outlet's name: the page's own site name, unless extraction fell back to the bare host
-    name, in which case the feed's title (or the configured source name) says it better."""
-    host = (urlsplit(url).netloc or "").lower()
-    weak = page is not None and page.lower().removeprefix("www.") in {
-        host,
-        host.removeprefix("www."),
-        host.split(":")[0].removeprefix("www."),
-    }
-    if page and not weak:
-        return page
-    return feed or source or page or host
-
-
-def build_article(source: str, item: Discovered, ex: Extracted, key: str) -> Article:
-    """The article as stored: display text cleaned gently, folded forms for matching only.
-
-    Feed data wins where both have it (the outlet's own title and date); drops (no title, no
-    text, no web link) are raised as ``Rejected``."""
-    title = clean_display(item.title or ex.title or "")
-    if not title:
-        raise Rejected("no_title", "عنصر بلا عنوان — an entry with no title")
-    blocks = tuple(b for b in ex.blocks if b.text.strip())
-    if not blocks:
-        raise Rejected("empty", "لا نص للمقال — no article text")
-    url = item.url or ex.url
-    if not is_web_url(url):
-        raise Rejected("bad_link", f"رابط غير صالح: {url!r}")
-    body = "\n".join(b.text for b in blocks)
-    published = item.published or ex.published
-    outlet = _outlet(ex.outlet, item.outlet, source, url)
-    categories = tuple(dict.fromkeys(item.categories + ex.tags))
-    return Article(
-        identity=key,
-        source=source,
-        url=url,
-        canonical_url=canonical_url(ex.canonical_url or url),
-        title=title,
-        blocks=blocks,
-        author=clean_display(item.author or ex.author or "") or None,
-        published=published,
-        modified=item.updated or ex.modified,
-        outlet=clean_display(outlet),
-        image=item.image or ex.image,
-        categories=categories,
-        method=ex.method,
-        fallback_reason=ex.fallback_reason,
-        match_title=normalize(title),
-        match_text=normalize(title + "\n" + body),
-        content_hash=content_hash(title, body),
-    )
-
-
-def enrich_article(
-    enricher: Enricher, article: Article, source_tags: Sequence[str] = ()
-) -> Enrichment:
-    """Entities, hashtags and topic, plus the dates the body mentions (read relative to the
-    article's own publication date)."""
-    result = enricher.enrich(
-        article.title, article.text, categories=article.categories, source_tags=source_tags
-    )
-    return replace(result, dates=tuple(find_dates(article.text, article.published)))
-
-
 def _oldest_first(items: Sequence[Discovered]) -> list[int]:
     epoch = datetime.min.replace(tzinfo=UTC)
     # Feeds list newest first: undated items count as the oldest, the last listed first.
@@ -231,14 +172,22 @@ class Ingest:
         *,
         on_item: Callable[[str], None] | None = None,
         enricher: Enricher | None = None,
+        pool: ExtractPool | None = None,
     ) -> None:
+        """``pool``: extraction in worker processes (``nashra.pool``); without one, in a
+        thread of this process."""
         self.config = config
+        self.pool = pool
+        extra = config["enrich.gazetteer"]
+        self.enrich_options = EnrichOptions(
+            gazetteers=(str(config.resolve(extra)),) if extra else (),
+            max_hashtags=config["enrich.max_hashtags"],
+        )
         self.enricher = enricher or enricher_from_config(config)
         self.store = store
         self.fetcher = fetcher
         self.channels = list(channels)
         self.on_item = on_item or (lambda _source: None)
-        self._site_rules: dict[str, SiteRules] = {}
 
     # -- one source ------------------------------------------------------------------------
     async def poll(self, spec: SourceSpec) -> SourceReport:
@@ -462,11 +411,11 @@ class Ingest:
             if not changed_title:
                 report.unchanged += 1
                 return None
-        extracted = await self._extract(spec, item, fetch_page=publish)
-        article = build_article(spec.name, item, extracted, key)
-        result = enrich_article(self.enricher, article, spec.tags)
+        prepared = await self._prepared(spec, item, key, fetch_page=publish)
+        if prepared.fallback:
+            self._event("extract", "drop", "drop.fallback_feed", spec, item.url, prepared.fallback)
         known_id = None if known is None else int(known["id"])
-        return Ready(item, article, result, publish, known_id)
+        return Ready(item, prepared.article, prepared.enrichment, publish, known_id)
 
     def _store_batch(self, spec: SourceSpec, batch: Sequence[Ready], report: SourceReport) -> None:
         """Ready items in one transaction; if that fails, each in its own (one bad item must not
@@ -540,27 +489,28 @@ class Ingest:
         for ch in self.channels:
             outbox.rerender(conn, ch.renderer.render(article, result, ch.name))
 
-    async def _extract(self, spec: SourceSpec, item: Discovered, *, fetch_page: bool) -> Extracted:
+    async def _prepared(
+        self, spec: SourceSpec, item: Discovered, key: str, *, fetch_page: bool
+    ) -> Prepared:
+        """The page fetched here (the event loop does the I/O), then extracted, built and
+        enriched in a worker process (``nashra.prepare``); the feed's own text stands in for a
+        page that is not fetched or cannot be used."""
+        job = PrepJob(item, key, spec.name, rules=spec.rules or None, tags=spec.tags)
         has_feed_text = bool(item.content_html or item.summary_html)
         if not fetch_page and has_feed_text:
-            return from_feed(item, "first_run")
-        if item.url is None:
-            return from_feed(item, "no_link")
-        try:
-            page = await self.fetcher.get(item.url, kind="page")
-            return await asyncio.to_thread(
-                extract_page, page.body, page.url, hint=item, rules=self._rules(spec)
-            )
-        except NashraError as exc:
-            if not has_feed_text:
-                raise
-            detail = f"{exc.code}: {exc}"
-            self._event("extract", "drop", "drop.fallback_feed", spec, item.url, detail)
-            return from_feed(item, exc.code)
-
-    def _rules(self, spec: SourceSpec) -> SiteRules | None:
-        if not spec.rules:
-            return None
-        if spec.name not in self._site_rules:
-            self._site_rules[spec.name] = SiteRules.from_dict(spec.rules)
-        return self._site_rules[spec.name]
+            job = replace(job, reason="first_run")
+        elif item.url is None:
+            job = replace(job, reason="no_link")
+        else:
+            try:
+                page = await self.fetcher.get(item.url, kind="page")
+                job = replace(job, body=page.body, url=page.url)
+            except NashraError as exc:
+                if not has_feed_text:
+                    raise
+                detail = f"{exc.code}: {exc}"
+                self._event("extract", "drop", "drop.fallback_feed", spec, item.url, detail)
+                job = replace(job, reason=exc.code)
+        if self.pool is None:
+            return await asyncio.to_thread(prepare, job, self.enricher)
+        return outcome(await self.pool.run(prepare_remote, job, self.enrich_options))

@@ -20,6 +20,7 @@ from nashra.enrich import enricher_from_config
 from nashra.fetch import Fetcher, FetchPolicy, make_user_agent
 from nashra.models import SourceKind, SourceSpec
 from nashra.pipeline import Ingest, SourceReport, channel_views
+from nashra.pool import shared_pool
 from nashra.publish import PublishReport, lease, publish
 from nashra.settings import Config
 from nashra.store import Store, outbox, schema, sources
@@ -136,6 +137,7 @@ class Runner:
         self.channels = list(channels) if channels is not None else build_channels(config)
         self.views = channel_views(self.channels, config)
         self.enricher = enricher_from_config(config)  # loads the gazetteers once
+        self.pool = shared_pool(config["fetch.workers"])  # extraction on every core
 
     def due(self, at: datetime | None = None, *, all_sources: bool = False) -> list[SourceSpec]:
         with self.store.read() as conn:
@@ -255,6 +257,7 @@ class Runner:
                 self.views,
                 on_item=on_item,
                 enricher=self.enricher,
+                pool=self.pool,
             )
             gate = asyncio.Semaphore(self.config["fetch.concurrency"])
 

@@ -134,6 +134,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("fetch.concurrency", 8, "عدد المصادر التي تُجلب معًا — sources fetched at once", _int),
     Setting(
+        "fetch.workers",
+        0,
+        "عدد عمليات الاستخراج (0 = عملية لكل نواة) — extraction processes; 0 = one per core",
+        _int,
+    ),
+    Setting(
         "fetch.item_concurrency",
         4,
         "عدد عناصر المصدر الواحد التي تُعالج معًا — items of one source processed at once",
