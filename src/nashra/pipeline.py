@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from nashra.arabic import clean_display
 from nashra.batch import OrderedCommits
 from nashra.channels import Channel
+from nashra.channels.routing import Routes
 from nashra.dedupe.decide import decide, remember
 from nashra.dedupe.identity import identity
 from nashra.dedupe.stories import also_reported_by
@@ -77,11 +78,14 @@ class SourceReport:
 
 @dataclass(frozen=True, slots=True)
 class ChannelView:
-    """What the ingest side needs of a channel: its name, template and review setting."""
+    """What the ingest side needs of a channel: its name, template, review setting and routes
+    (a channel with review holds only what its routes take: an excluded post never reaches the
+    review queue)."""
 
     name: str
     renderer: Renderer
     review: bool
+    routes: Routes = field(default_factory=Routes)
 
 
 def channel_views(channels: Sequence[Channel], config: Config) -> list[ChannelView]:
@@ -93,7 +97,7 @@ def channel_views(channels: Sequence[Channel], config: Config) -> list[ChannelVi
         renderer = Renderer(
             opts.template, template_dir=tdir if tdir.is_dir() else None, timezone=tz
         )
-        views.append(ChannelView(ch.name, renderer, opts.review))
+        views.append(ChannelView(ch.name, renderer, opts.review, opts.routes))
     return views
 
 
@@ -470,7 +474,10 @@ class Ingest:
         for ch in self.channels:
             post = ch.renderer.render(stored, result, ch.name, others)
             chosen = PostState.HELD if (ch.review and state is PostState.PENDING) else state
-            outbox.add(conn, post, chosen)
+            why = ch.routes.verdict(stored, result) if chosen is PostState.HELD else None
+            post_id = outbox.add(conn, post, chosen)
+            if why and post_id is not None:  # not this channel's: never held for review
+                outbox.mark_skipped(conn, post_id, why)
         return "accepted"
 
     def _add_outlet_to_posted(self, conn: sa.Connection, posted_id: int) -> None:

@@ -7,7 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +15,16 @@ import pytest
 import uvicorn
 
 from nashra.models import Post, PostState
+from nashra.render import Renderer
 from nashra.settings import load_config
-from nashra.store import Store, outbox, sources
+from nashra.store import Store, articles, outbox, sources
 from nashra.web import create_app
 from nashra.web.security import hash_password
 from tests.search.search_cases_loader import DOCS
 from tests.search.seed import seed
 
 PASSWORD = "كلمة-سر-للاختبار"
+STORY = 1
 XSS_TITLE = '<script>window.__nashra_pwned=1</script>"><img src=x onerror=alert(1)>'
 
 
@@ -34,8 +36,15 @@ class Site:
     posts: dict[str, int]
 
 
-def _post(article_id: int, title: str, text: str, channel: str = "posts") -> Post:
-    return Post(article_id=article_id, channel=channel, text=text, title=title, url="https://e.org")
+def _post(article_id: int, title: str, text: str, hashtags: tuple[str, ...] = ()) -> Post:
+    return Post(
+        article_id=article_id,
+        channel="posts",
+        text=text,
+        title=title,
+        url="https://e.org",
+        hashtags=hashtags,
+    )
 
 
 def populate(store: Store) -> tuple[dict[str, int], dict[str, int]]:
@@ -46,10 +55,14 @@ def populate(store: Store) -> tuple[dict[str, int], dict[str, int]]:
         "outlet": "<b>منفذ</b>",
         "published": "2025-05-04T12:00:00+03:00",
     }
-    for key in ("washington", "sdf"):
-        docs[key] = {**docs[key], "story_id": 7}
-    docs["washington2"] = {**DOCS["washington"], "outlet": "صحيفة ب", "story_id": 7}
+    # A story is keyed by its first article's id (``washington``, stored first: id 1); the
+    # later members point at it.
+    docs["sdf"] = {**docs["sdf"], "story_id": STORY}
+    # One tag stored with its "#" (as some feeds give them): the page must not show "##".
+    docs["washington"] = {**docs["washington"], "hashtags": ["واشنطن", "#دمشق", "وفد_رسمي"]}
+    docs["washington2"] = {**DOCS["washington"], "outlet": "صحيفة ب", "story_id": STORY}
     ids = seed(store, docs)
+    assert ids["washington"] == STORY
     states = {
         "washington": PostState.SENT,
         "shadda": PostState.HELD,
@@ -63,16 +76,42 @@ def populate(store: Store) -> tuple[dict[str, int], dict[str, int]]:
     with store.tx() as conn:
         for key, state in states.items():
             d = docs[key]
-            pid = outbox.add(
-                conn, _post(ids[key], d["title"], d["title"] + "\n\n" + d["body"]), state
-            )
+            text = d["title"] + "\n\n" + d["body"]
+            pid = outbox.add(conn, _post(ids[key], d["title"], text, d.get("hashtags", ())), state)
             assert pid is not None
             posts[key] = pid
         posts["hamza_held"] = posts.pop("hamza")
+        # A Telegram channel with review: its held posts are Telegram HTML; the oil story is
+        # excluded by the channel's filters (it must not be offered for approval).
+        tg = Renderer("telegram.html.j2")
+        for key in ("tatweel", "oil"):
+            found = articles.get(conn, ids[key])
+            assert found is not None
+            post = replace(tg.render(found[0], found[1], "tg"), image="https://example.org/a.jpg")
+            pid = outbox.add(conn, post, PostState.HELD)
+            assert pid is not None
+            posts[f"tg_{key}"] = pid
         sources.upsert(conn, "وكالة أ", "https://a.example/feed", "feed")
         sources.upsert(conn, "صحيفة ب", "https://b.example/rss", "feed")
         sources.set_enabled(conn, "صحيفة ب", False)
     return ids, posts
+
+
+def site_config(folder: Path) -> dict[str, Any]:
+    return {
+        "database": {"url": f"sqlite:///{folder / 'web.db'}"},
+        "channels": [
+            {"name": "posts", "kind": "directory", "path": str(folder / "posts")},
+            {
+                "name": "tg",
+                "kind": "telegram",
+                "chat_id": "@nashra_test",
+                "token_env": "NASHRA_TEST_BOT_TOKEN",
+                "review": True,
+                "exclude": {"keywords": ["النفط"]},
+            },
+        ],
+    }
 
 
 def free_port() -> socket.socket:
@@ -84,7 +123,7 @@ def free_port() -> socket.socket:
 @pytest.fixture(scope="package")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     folder = tmp_path_factory.mktemp("web")
-    config = load_config(data={"database": {"url": f"sqlite:///{folder / 'web.db'}"}}, env={})
+    config = load_config(data=site_config(folder), env={})
     store = Store(config.database_url)
     ids, posts = populate(store)
     app = create_app(config, store=store, password_hash=hash_password(PASSWORD))
@@ -135,6 +174,8 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
     ):
         opts.add_argument(arg)
+    # What Accept-Language says (headless Chromium ignores --lang for it): an Arabic reader.
+    opts.add_experimental_option("prefs", {"intl.accept_languages": "ar,en"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
     driver.set_page_load_timeout(20)
     try:

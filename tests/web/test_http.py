@@ -31,7 +31,7 @@ def _state(site: Site, key: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/search?q=واشنطن", "/trends", "/stories", "/story/7", "/admin/login"]
+    "path", ["/", "/search?q=واشنطن", "/trends", "/stories", "/story/1", "/admin/login"]
 )
 def test_pages_are_rtl_arabic_with_security_headers(site: Site, path: str) -> None:
     r = httpx.get(site.base + path)
@@ -62,7 +62,7 @@ def test_article_page_links_to_the_original(site: Site) -> None:
 
 
 def test_story_page_lists_outlets_in_time_order(site: Site) -> None:
-    html = httpx.get(f"{site.base}/story/7").text
+    html = httpx.get(f"{site.base}/story/1").text
     assert "وكالة أ" in html and "صحيفة ب" in html
     first = html.index("الاتصالات") if "الاتصالات" in html else html.index("وفد يصل")
     assert first < html.index("اشتباكات في ريف الرقة")  # March before April
@@ -153,7 +153,7 @@ def test_api_openapi_search_and_feed(site: Site) -> None:
     res = httpx.get(site.base + "/api/search", params={"q": "واشنطن"}).json()
     assert {h["id"] for h in res["hits"]} == {site.ids["washington"], site.ids["washington2"]}
     assert httpx.get(site.base + "/api/search", params={"q": '"NEAR('}).status_code == 200
-    story = httpx.get(site.base + "/api/stories/7").json()
+    story = httpx.get(site.base + "/api/stories/1").json()
     assert len(story) == 3
     r = httpx.get(site.base + "/feed.json")
     feed = r.json()

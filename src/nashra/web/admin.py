@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from nashra.models import PostState
+from nashra.channels import ledger
+from nashra.render.telegram import BadHTML
 from nashra.store import outbox, sources
 from nashra.store.util import now
 from nashra.web import queries
@@ -20,8 +21,7 @@ router = APIRouter(prefix="/admin", include_in_schema=False)
 State = Annotated[WebState, Depends(web)]
 Admin = Depends(require_admin)
 Csrf = Annotated[str, Form()]
-
-OUTBOX_STATES = ("pending", "unknown", "failed", "in_flight")
+REFUSED = "نص لا تقبله القناة — the channel would refuse this text"
 
 
 def _back(path: str) -> RedirectResponse:
@@ -47,12 +47,12 @@ def login(
     who = request.client.host if request.client else "?"
     error = None
     if not st.password_hash:
-        error = "الدخول معطّل: لم تُضبط كلمة مرور المشرف — no admin password is configured"
+        error = "login.off"
     elif st.throttle.blocked(who):
-        error = "محاولات كثيرة، انتظر قليلًا — too many attempts, wait a few minutes"
+        error = "login.throttled"
     elif not verify_password(password, st.password_hash):
         st.throttle.failed(who)
-        error = "كلمة المرور غير صحيحة — wrong password"
+        error = "login.wrong"
     if error:
         return st.render(
             request, "login.html.j2", status=403, next=safe_next(next), error=error, enabled=True
@@ -127,9 +127,10 @@ def source_state(
 @router.get("/outbox", response_class=HTMLResponse, dependencies=[Admin])
 def outbox_page(request: Request, st: State) -> HTMLResponse:
     with st.store.read() as conn:
-        groups = {s: queries.posts_in(conn, (s,), limit=100) for s in OUTBOX_STATES}
+        groups = st.desk.outbox(conn)
         counts = outbox.counts(conn)
-    return st.render(request, "outbox.html.j2", groups=groups, counts=counts)
+        chans = st.desk.channel_rows(conn)
+    return st.render(request, "outbox.html.j2", groups=groups, counts=counts, channels=chans)
 
 
 @router.post("/outbox/{post_id}", dependencies=[Admin])
@@ -145,12 +146,58 @@ def outbox_action(
     return _back("/admin/outbox")
 
 
+@router.post("/outbox/{post_id}/edit", dependencies=[Admin])
+def outbox_edit(
+    request: Request, st: State, post_id: int, csrf: Csrf, text: Annotated[str, Form()]
+) -> Response:
+    """A sent post's new text: the channel's message is edited by the next publish batch."""
+    check_csrf(request, csrf)
+    try:
+        with st.store.tx() as conn:
+            ok = st.desk.edit_sent(conn, post_id, text)
+    except BadHTML as exc:
+        raise HTTPException(
+            422, f"نص لا تقبله القناة — the channel would refuse it: {exc}"
+        ) from exc
+    if not ok:
+        raise HTTPException(409, "لا يمكن تعديل هذا المنشور — this post cannot be edited")
+    return _back(f"/admin/outbox#post-{post_id}")
+
+
+@router.post("/channels/{name}/resume", dependencies=[Admin])
+def channel_resume(request: Request, st: State, name: str, csrf: Csrf) -> Response:
+    check_csrf(request, csrf)
+    if name not in {c.name for c in st.config.channels}:
+        raise HTTPException(404, "لا توجد قناة بهذا الاسم — no such channel")
+    with st.store.tx() as conn:
+        if not ledger.resume(conn, name):
+            raise HTTPException(409, "القناة ليست متوقفة — the channel is not paused")
+    return _back("/admin/outbox")
+
+
 # -- review queue --------------------------------------------------------------------------------
 @router.get("/review", response_class=HTMLResponse, dependencies=[Admin])
 def review_page(request: Request, st: State) -> HTMLResponse:
     with st.store.read() as conn:
-        held = queries.posts_in(conn, (PostState.HELD.value,), limit=100)
-    return st.render(request, "review.html.j2", held=held)
+        held = st.desk.held(conn)
+    queue = [h for h in held if not h.excluded]
+    excluded = [h for h in held if h.excluded]
+    return st.render(request, "review.html.j2", held=queue, excluded=excluded)
+
+
+@router.post("/review/bulk", dependencies=[Admin])
+def review_bulk(
+    request: Request,
+    st: State,
+    csrf: Csrf,
+    ids: Annotated[list[int] | None, Form(alias="id")] = None,
+) -> Response:
+    """Approve every ticked post (each honours its channel's routes)."""
+    check_csrf(request, csrf)
+    with st.store.tx() as conn:
+        for post_id in ids or []:
+            st.desk.approve(conn, post_id)
+    return _back("/admin/review")
 
 
 @router.post("/review/{post_id}", dependencies=[Admin])
@@ -163,19 +210,22 @@ def review_action(
     text: Annotated[str, Form()] = "",
 ) -> Response:
     check_csrf(request, csrf)
-    with st.store.tx() as conn:
-        if action == "edit":
-            ok = bool(text.strip()) and outbox.edit_held(conn, post_id, text.replace("\r\n", "\n"))
-        elif action == "save_approve":
-            ok = (
-                bool(text.strip())
-                and outbox.edit_held(conn, post_id, text.replace("\r\n", "\n"))
-                and outbox.resolve(conn, post_id, "approve")
-            )
-        elif action in ("approve", "reject"):
-            ok = outbox.resolve(conn, post_id, action)
-        else:
-            raise HTTPException(400, "إجراء غير معروف — unknown action")
+    if action not in ("edit", "save_approve", "approve", "reject"):
+        raise HTTPException(400, "إجراء غير معروف — unknown action")
+    try:
+        with st.store.tx() as conn:
+            if action in ("edit", "save_approve"):
+                ok = st.desk.save_plain(conn, post_id, text)
+                if ok and action == "save_approve":
+                    ok = st.desk.approve(conn, post_id)
+            elif action == "approve":
+                ok = st.desk.approve(conn, post_id)
+            else:
+                ok = outbox.resolve(conn, post_id, "reject")
+    except BadHTML as exc:
+        raise HTTPException(
+            422, f"نص لا تقبله القناة — the channel would refuse it: {exc}"
+        ) from exc
     if not ok:
         raise HTTPException(409, "المنشور ليس في قائمة المراجعة — the post is not held")
     return _back("/admin/review")

@@ -26,6 +26,9 @@ from nashra.arabic import arabic_digits
 from nashra.search import sync_index
 from nashra.settings import Config
 from nashra.store import Store, schema
+from nashra.web.desk import Desk
+from nashra.web.i18n import COOKIE as LANG_COOKIE
+from nashra.web.i18n import Tr, pick_lang
 from nashra.web.security import SECURITY_HEADERS, LoginThrottle, Session, SessionSigner
 
 __all__ = ["WebState", "create_app"]
@@ -42,14 +45,25 @@ class WebState:
     signer: SessionSigner = field(default_factory=SessionSigner)
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
     templates: jinja2.Environment = field(init=False)
+    desk: Desk = field(init=False)
 
     def __post_init__(self) -> None:
         self.templates = _environment()
+        self.desk = Desk(self.config)
 
     def render(self, request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
         session: Session = request.state.session
+        t = Tr(getattr(request.state, "lang", "ar"))
         html = self.templates.get_template(name).render(
-            request=request, session=session, csrf=session.csrf, admin=session.admin, **ctx
+            request=request,
+            session=session,
+            csrf=session.csrf,
+            admin=session.admin,
+            t=t,
+            lang=t.lang,
+            dir=t.dir,
+            here=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+            **ctx,
         )
         return HTMLResponse(html, status_code=status)
 
@@ -127,6 +141,9 @@ def create_app(
         fresh = session is None
         request.state.session = session or state.signer.new(admin=False)
         request.state.set_session = None
+        request.state.lang = pick_lang(
+            request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")
+        )
         if request.method not in ("GET", "HEAD", "OPTIONS") and not _same_origin(request):
             response: Response = PlainTextResponse("طلب من موقع آخر — cross-origin request", 403)
         else:

@@ -6,12 +6,14 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from nashra.search import SearchFilters, Sort, search
 from nashra.web import charts, queries
 from nashra.web.app import WebState
 from nashra.web.deps import web
+from nashra.web.i18n import COOKIE as LANG_COOKIE
+from nashra.web.i18n import LANGS
 from nashra.web.sanitize import sanitize_html
 
 router = APIRouter(include_in_schema=False)
@@ -23,13 +25,26 @@ def _page(value: int) -> int:
     return min(max(value, 1), 500)
 
 
+@router.get("/lang/{code}")
+def set_language(code: str, next: str = "/") -> Response:
+    """The language switch: a cookie for a year, then back to the page (local paths only)."""
+    if code not in LANGS:
+        raise HTTPException(404, "لغة غير معروفة — unknown language")
+    target = (
+        next if next.startswith("/") and not next.startswith("//") and "\\" not in next else "/"
+    )
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="lax", path="/")
+    return response
+
+
 @router.get("/", response_class=HTMLResponse)
 def home(
     request: Request, st: State, channel: str | None = None, page: Annotated[int, Query()] = 1
 ) -> HTMLResponse:
     page = _page(page)
     with st.store.read() as conn:
-        items = queries.latest_posts(
+        items = queries.cards(
             conn, channel=channel or None, limit=PER_PAGE + 1, offset=(page - 1) * PER_PAGE
         )
         chans = queries.channels(conn)
@@ -37,7 +52,7 @@ def home(
     return st.render(
         request,
         "home.html.j2",
-        posts=[(p, sanitize_html(p.html) if p.html else None) for p in items[:PER_PAGE]],
+        cards=items[:PER_PAGE],
         channels=chans,
         channel=channel or "",
         stories=stories,
@@ -53,25 +68,16 @@ def article_page(request: Request, st: State, article_id: int) -> HTMLResponse:
         if a is None or a.deleted:
             raise HTTPException(404, "لا يوجد مقال بهذا الرقم — no such article")
         post_list = queries.posts_of_article(conn, article_id)
-        siblings = queries.story(conn, a.story_id) if a.story_id is not None else []
+        siblings = queries.story(conn, a.story)
     return st.render(
         request,
         "article.html.j2",
         a=a,
         posts=[(p, sanitize_html(p.html) if p.html else None) for p in post_list],
         siblings=[s for s in siblings if s.id != a.id],
-        entities=_entities(a.enrichment),
+        entities=queries.entity_names(a.enrichment, limit=30),
+        hashtags=queries.tags(a.enrichment.get("hashtags")),
     )
-
-
-def _entities(enrichment: dict[str, object]) -> list[str]:
-    out: list[str] = []
-    for e in enrichment.get("entities") or ():  # type: ignore[attr-defined]
-        if isinstance(e, dict):
-            name = str(e.get("canonical") or e.get("text") or "")
-            if name and name not in out:
-                out.append(name)
-    return out
 
 
 @router.get("/story/{story_id}", response_class=HTMLResponse)
@@ -84,7 +90,9 @@ def story_page(request: Request, st: State, story_id: int) -> HTMLResponse:
     for a in items:
         key = a.outlet or a.source
         outlets[key] = outlets.get(key, 0) + 1
-    return st.render(request, "story.html.j2", items=items, outlets=outlets, story_id=story_id)
+    return st.render(
+        request, "story.html.j2", items=items, outlets=outlets, story_id=story_id, threads=[]
+    )
 
 
 @router.get("/stories", response_class=HTMLResponse)
@@ -157,7 +165,7 @@ def trends_page(request: Request, st: State, days: int = 14) -> HTMLResponse:
         "trends.html.j2",
         days=days,
         sections=[
-            ("الكيانات — entities", "entity", [(t, charts.bars(t.by_day)) for t in ents]),
-            ("الوسوم — hashtags", "hashtag", [(t, charts.bars(t.by_day)) for t in tags]),
+            ("trends.entities", "entity", [(t, charts.bars(t.by_day)) for t in ents]),
+            ("trends.hashtags", "hashtag", [(t, charts.bars(t.by_day)) for t in tags]),
         ],
     )

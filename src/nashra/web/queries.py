@@ -68,6 +68,11 @@ class ArticleView:
     duplicate_of: int | None
     deleted: bool
 
+    @property
+    def story(self) -> int:
+        """The story's key: its first article's id."""
+        return self.story_id if self.story_id is not None else self.id
+
 
 def _post(m: Any) -> PostView:
     return PostView(
@@ -165,7 +170,7 @@ def story(conn: sa.Connection, story_id: int) -> list[ArticleView]:
     """Every article of a story, oldest first: the timeline."""
     q = (
         sa.select(art)
-        .where(art.c.story_id == story_id, art.c.deleted_at.is_(None))
+        .where(story_key() == story_id, art.c.deleted_at.is_(None))
         .order_by(sa.func.coalesce(art.c.published_utc, art.c.created_at), art.c.id)
     )
     return [_article(r._mapping) for r in conn.execute(q)]
@@ -174,10 +179,11 @@ def story(conn: sa.Connection, story_id: int) -> list[ArticleView]:
 def stories(conn: sa.Connection, *, limit: int = 30) -> list[tuple[int, int, str, datetime | None]]:
     """Recent stories with more than one article: (story id, size, a title, latest date)."""
     size = sa.func.count(art.c.id)
+    key = story_key()
     q = (
-        sa.select(art.c.story_id, size, sa.func.min(art.c.title), sa.func.max(art.c.published_utc))
-        .where(art.c.story_id.is_not(None), art.c.deleted_at.is_(None))
-        .group_by(art.c.story_id)
+        sa.select(key, size, sa.func.min(art.c.title), sa.func.max(art.c.published_utc))
+        .where(art.c.deleted_at.is_(None))
+        .group_by(key)
         .having(size > 1)
         .order_by(sa.func.max(art.c.id).desc())
         .limit(limit)
@@ -272,3 +278,129 @@ def metrics(conn: sa.Connection) -> dict[str, Any]:
         ],
         "now": datetime.now(UTC),
     }
+
+
+# -- cards: the home page's posts with their article's headline, lead, time and story ------------
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    post_id: int
+    article_id: int
+    channel: str
+    state: str
+    title: str
+    outlet: str
+    published: str | None  # the outlet's own ISO time, with its offset
+    lead: str
+    hashtags: tuple[str, ...]
+    entities: tuple[str, ...]
+    story: int
+    others: tuple[str, ...]  # the story's other outlets
+
+
+def lead_of(blocks: Any) -> str:
+    """The first paragraph as published (the card shows two lines of it)."""
+    for kind, text in blocks or ():
+        if kind == "p" and str(text).strip():
+            return str(text).strip()
+    for _kind, text in blocks or ():
+        if str(text).strip():
+            return str(text).strip()
+    return ""
+
+
+def entity_names(enrichment: dict[str, Any] | None, limit: int = 6) -> tuple[str, ...]:
+    out: list[str] = []
+    for e in (enrichment or {}).get("entities") or ():
+        if isinstance(e, dict):
+            name = str(e.get("canonical") or e.get("text") or "")
+            if name and name not in out:
+                out.append(name)
+    return tuple(out[:limit])
+
+
+def tags(values: Any) -> tuple[str, ...]:
+    """Hashtags without their ``#`` (templates add one): ``##وزارة`` never shows."""
+    out = []
+    for v in values or ():
+        name = str(v).lstrip("#").strip()
+        if name and name not in out:
+            out.append(name)
+    return tuple(out)
+
+
+def story_key() -> sa.ColumnElement[int]:
+    """A story is keyed by its first article's id (NULL ``story_id`` on that first article)."""
+    return sa.func.coalesce(art.c.story_id, art.c.id)
+
+
+def story_outlets(conn: sa.Connection, keys: set[int]) -> dict[int, list[tuple[int, str]]]:
+    if not keys:
+        return {}
+    key = story_key()
+    q = (
+        sa.select(key, art.c.id, sa.func.coalesce(art.c.outlet, art.c.source))
+        .where(key.in_(keys), art.c.deleted_at.is_(None))
+        .order_by(art.c.id)
+    )
+    out: dict[int, list[tuple[int, str]]] = {}
+    for k, aid, outlet in conn.execute(q):
+        out.setdefault(int(k), []).append((int(aid), str(outlet)))
+    return out
+
+
+def cards(
+    conn: sa.Connection,
+    *,
+    channel: str | None = None,
+    states: tuple[str, ...] | None = PUBLIC_STATES,
+    limit: int = 30,
+    offset: int = 0,
+) -> list[Card]:
+    key = story_key().label("story")
+    q = sa.select(
+        posts.c.id,
+        posts.c.article_id,
+        posts.c.channel,
+        posts.c.state,
+        posts.c.hashtags,
+        art.c.title,
+        art.c.outlet,
+        art.c.source,
+        art.c.published,
+        art.c.blocks,
+        art.c.enrichment,
+        key,
+    ).join(art, art.c.id == posts.c.article_id)
+    if states is not None:
+        q = q.where(posts.c.state.in_(states))
+    if channel:
+        q = q.where(posts.c.channel == channel)
+    q = q.where(art.c.deleted_at.is_(None)).order_by(posts.c.id.desc()).limit(limit).offset(offset)
+    rows = conn.execute(q).all()
+    members = story_outlets(conn, {int(r.story) for r in rows})
+    out = []
+    for r in rows:
+        outlet = str(r.outlet or r.source)
+        others: list[str] = []
+        for aid, name in members.get(int(r.story), []):
+            if aid != r.article_id and name != outlet and name not in others:
+                others.append(name)
+        out.append(
+            Card(
+                post_id=int(r.id),
+                article_id=int(r.article_id),
+                channel=str(r.channel),
+                state=str(r.state),
+                title=str(r.title),
+                outlet=outlet,
+                published=r.published,
+                lead=lead_of(r.blocks),
+                hashtags=tags(r.hashtags or (r.enrichment or {}).get("hashtags")),
+                entities=entity_names(r.enrichment),
+                story=int(r.story),
+                others=tuple(others),
+            )
+        )
+    return out

@@ -1,0 +1,79 @@
+"""What an editor sees and types: a post as plain text, and back to the channel's markup.
+
+A Telegram post is HTML (``<b>``, ``<a href>``, ``<blockquote>``); editors should not edit tags.
+``to_plain`` gives the text a reader sees, line by line, with a link written as ``text: URL``.
+``from_plain`` turns an edited text back into the channel's markup: a line the editor left as it
+was keeps its original markup (the bold headline, the link), a changed or new line is escaped
+text (Telegram links bare URLs and hashtags by itself). The result is checked by the same parser
+that plans the channel's messages, so a save can never store markup Telegram refuses.
+
+``preview`` is the post as the channel will show it: each planned message (photo caption, text
+parts) as sanitized HTML with its length against Telegram's limit.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from nashra.render import telegram as tg
+from nashra.web.sanitize import sanitize_html
+
+__all__ = ["PreviewPart", "from_plain", "preview_parts", "to_plain"]
+
+_LINK = re.compile(r'<a\s+href="([^"]*)"\s*>(.*?)</a>', re.S)
+_TAGS = re.compile(r"<[^<>]*>")
+
+
+def _line_plain(line: str) -> str:
+    line = _LINK.sub(lambda m: f"{m.group(2)}: {html.unescape(m.group(1))}", line)
+    return html.unescape(_TAGS.sub("", line))
+
+
+def to_plain(text: str, is_html: bool) -> str:
+    if not is_html:
+        return text
+    return "\n".join(_line_plain(line) for line in text.split("\n"))
+
+
+def from_plain(plain: str, original: str, is_html: bool) -> str:
+    """The edited plain text in the channel's markup (see the module's docstring)."""
+    plain = plain.replace("\r\n", "\n").replace("\r", "\n")
+    if not is_html:
+        return plain
+    kept: dict[str, str] = {}
+    for line in original.split("\n"):
+        key = _line_plain(line)
+        try:
+            tg.parse(line)  # only lines whose markup is whole on the line can be reused
+        except tg.BadHTML:
+            continue
+        kept.setdefault(key, line)
+    out = [kept.get(line, tg.escape(line)) for line in plain.split("\n")]
+    result = "\n".join(out)
+    tg.parse(result)  # raises BadHTML: never store what Telegram would refuse
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewPart:
+    kind: str  # text | photo
+    image: str | None
+    html: str  # sanitized, for our page
+    length: int  # after entity parsing, UTF-16 units
+    limit: int
+
+
+def preview_parts(parts: list[tuple[str, str, str | None]], is_html: bool) -> list[PreviewPart]:
+    """(kind, body, image) of each planned message → what the page shows."""
+    out = []
+    for kind, body, image in parts:
+        source = body if is_html else tg.escape(body)
+        limit = tg.CAPTION_LIMIT if kind == "photo" else tg.TEXT_LIMIT
+        try:
+            size = tg.length(source)
+        except tg.BadHTML:
+            size = tg.u16(body)
+        out.append(PreviewPart(kind, image, sanitize_html(source), size, limit))
+    return out
