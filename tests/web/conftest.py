@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -120,13 +121,9 @@ def free_port() -> socket.socket:
     return sock
 
 
-@pytest.fixture(scope="package")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    folder = tmp_path_factory.mktemp("web")
-    config = load_config(data=site_config(folder), env={})
-    store = Store(config.database_url)
-    ids, posts = populate(store)
-    app = create_app(config, store=store, password_hash=hash_password(PASSWORD))
+@contextmanager
+def serve_app(app: Any) -> Iterator[str]:
+    """The app under uvicorn on a free loopback port; yields its base URL."""
     sock = free_port()
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
@@ -136,10 +133,23 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         time.sleep(0.02)
     assert server.started, "uvicorn did not start"
     host, port = sock.getsockname()
-    yield Site(f"http://{host}:{port}", store, ids, posts)
-    server.should_exit = True
-    thread.join(5)
-    sock.close()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(5)
+        sock.close()
+
+
+@pytest.fixture(scope="package")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    folder = tmp_path_factory.mktemp("web")
+    config = load_config(data=site_config(folder), env={})
+    store = Store(config.database_url)
+    ids, posts = populate(store)
+    app = create_app(config, store=store, password_hash=hash_password(PASSWORD))
+    with serve_app(app) as base:
+        yield Site(base, store, ids, posts)
 
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
