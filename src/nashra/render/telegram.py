@@ -206,3 +206,18 @@ __all__ = [
     "to_plain_fallback",
     "u16",
 ]
+
+
+ELLIPSIS = "…"
+
+
+def fit(source: str, limit: int, *, keep_tail: str = "") -> str:
+    """``source`` cut to fit one message of ``limit`` units with ``keep_tail`` (a link line)
+    after it: the cut falls on the separator ladder (a paragraph, a sentence, a clause, a word),
+    marked with "…"; balanced HTML. The teaser mode's guarantee: always one message."""
+    sep = "\n\n" if keep_tail else ""
+    room = limit - length(keep_tail) - u16(sep) if keep_tail else limit
+    if length(source) <= room:
+        return source.rstrip() + sep + keep_tail
+    head = split(source, room - u16(ELLIPSIS))[0].rstrip()
+    return head + ELLIPSIS + sep + keep_tail
