@@ -89,7 +89,8 @@ def test_cards_headline_lead_zone_and_tags(site: Site) -> None:
     assert '<bdi class="tz" dir="ltr">UTC+3</bdi>' in card
     assert 'class="lead"' in card and "الاتصالات بين دمشق" in card
     assert "صحيفة ب" in card  # the story's other outlet
-    assert "##" not in card and "#دمشق" in card
+    assert "##" not in card and "#واشنطن" in card
+    assert 'class="entity" href="/search?entity=%D9%88%D8%A7%D8%B4' not in card  # shown once
     assert 'href="/search?entity=%D8%AF%D9%85%D8%B4%D9%82"' in card  # entity → filtered search
     assert 'href="/search?q=%22%D9%88%D9%81%D8%AF%20%D8%B1%D8%B3%D9%85%D9%8A%22"' in card
 

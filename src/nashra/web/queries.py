@@ -397,8 +397,11 @@ def cards(
                 outlet=outlet,
                 published=r.published,
                 lead=lead_of(r.blocks),
-                hashtags=tags(r.hashtags or (r.enrichment or {}).get("hashtags")),
-                entities=entity_names(r.enrichment),
+                hashtags=(hashtags := tags(r.hashtags or (r.enrichment or {}).get("hashtags"))),
+                # an entity that is already a hashtag is shown once, as the hashtag
+                entities=tuple(
+                    e for e in entity_names(r.enrichment) if e.replace(" ", "_") not in hashtags
+                ),
                 story=int(r.story),
                 others=tuple(others),
             )
