@@ -15,10 +15,13 @@
     ├── ExtractError                 extract         a page with no article in it
     ├── StoreError                   store
     └── PublishError                 publish         a channel adapter's failure (``channel``)
-        ├── RetryLater               publish.retry   try again after ``retry_after`` seconds
+        ├── NotSent                  publish.not_sent nothing reached the service: send again
+        │   └── RetryLater           publish.retry   ... after ``retry_after`` seconds (a 429)
+        ├── MaybeSent                publish.maybe_sent the request may have landed (reply lost,
+        │                                            5xx after sending): settled by the channel's
+        │                                            idempotency or reconcile, else ``unknown``
         ├── ContentRejected          publish.content the service refused this post's content
-        ├── ChannelPaused            publish.paused  no posts until a person acts
-        └── OutcomeUnknown           publish.unknown sent, but did it land? unknown
+        └── ChannelPaused            publish.paused  no posts until a person acts
 
     Rejected                         drop.<reason>   not an error: an item deliberately not taken
                                                      (duplicate, no link, no title, filtered, ...)
@@ -114,7 +117,13 @@ class PublishError(NashraError):
         self.channel = channel
 
 
-class RetryLater(PublishError):
+class NotSent(PublishError):
+    """The request never reached the service (refused, DNS, not fully written): send again."""
+
+    code = "publish.not_sent"
+
+
+class RetryLater(NotSent):
     code = "publish.retry"
 
     def __init__(
@@ -138,8 +147,10 @@ class ChannelPaused(PublishError):
     code = "publish.paused"
 
 
-class OutcomeUnknown(PublishError):
-    code = "publish.unknown"
+class MaybeSent(PublishError):
+    """The request may have been acted on and the reply is lost (read timeout, reset, 5xx)."""
+
+    code = "publish.maybe_sent"
 
 
 class Rejected(Exception):

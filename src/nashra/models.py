@@ -212,3 +212,40 @@ class Delivery:
     remote_id: str | None = None
     detail: str | None = None
     sent_at: datetime | None = None
+
+
+class PartState(StrEnum):
+    """Where one message of a post stands (``nashra.store.outbox`` holds the transitions)."""
+
+    PENDING = "pending"  # not sent yet (or, after a "not sent" error, to be sent again)
+    IN_FLIGHT = "in_flight"  # a send is running (its post's lease is renewed by a heartbeat)
+    CHECKING = "checking"  # maybe sent: the channel is asked whether it landed (reconcile)
+    SENT = "sent"
+    FAILED = "failed"  # the service refused it: a person looks
+    UNKNOWN = "unknown"  # may or may not have landed and the channel cannot tell: a person looks
+
+
+class PartKind(StrEnum):
+    POST = "post"  # the whole post in one request (directory, WordPress, webhook, feed, ...)
+    TEXT = "text"  # a text message (Telegram)
+    PHOTO = "photo"  # a photo with a caption (Telegram)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One message of a post: what to send and where it stands.
+
+    ``plan`` makes them from a post (pure; stored before anything is sent); when a part is
+    claimed the publisher attaches its ``post`` (and, for a channel that needs it, the article's
+    ``enrichment``) so ``send(part)`` has everything it needs."""
+
+    idx: int
+    kind: PartKind
+    body: str
+    image: str | None = None
+    state: PartState = PartState.PENDING
+    remote_id: str | None = None
+    attempts: int = 0
+    post_id: int = 0
+    post: Post | None = None
+    enrichment: Enrichment | None = None

@@ -4,18 +4,23 @@ Each channel runs its own loop (channels in parallel; sends through one bot toke
 so a 429 seen by one channel stops the next request of every channel on that bot). A step is:
 
     claim txn   pacing allows? (ledger: per-channel window, min gap, per-bot second, 429 pause)
-                → head post pending → in_flight (→ its next part in_flight) + a ``sends`` row
-    send        the channel's HTTP call, bounded by a hard deadline
-    record txn  the outcome, in its own transaction right after the send:
+                → head post pending → in_flight, its first unsent part claimed + a ``sends`` row
+    send        ``channel.send(part)`` (or ``channel.reconcile`` for a part being checked),
+                bounded by a hard deadline; a heartbeat renews the claim meanwhile
+    record txn  ``outbox.record`` of the verdict, in its own transaction right after
 
-    sent                         → sent (remote id kept, for edits); a part: the next part
-    RetryLater (429, or nothing was accepted)
-                                 → pending at now + retry_after; whole_bot: the bot waits too
-    ConnectFailed                → pending at now + backoff (nothing went out)
-    ContentRejected              → failed (a person looks; the reason is kept)
-    ChannelPaused                → pending, and the channel is paused until a person resumes it
-    OutcomeUnknown, a deadline, or anything unexpected after the request may have gone out
-                                 → unknown: never resent automatically
+``decide`` is the one map from what a send raised to what happens next:
+
+    nothing                          → SENT (remote id kept, for edits); the next part may go
+    RetryLater (429, ...)            → RETRY at now + retry_after; whole_bot: the bot waits too
+    NotSent (nothing went out)       → RETRY at now + backoff
+    ContentRejected                  → FAILED (a person looks; the reason is kept)
+    ChannelPaused                    → PAUSED: the part waits until a person resumes the channel
+    MaybeSent, the hard deadline, anything unexpected (the request may have gone out)
+        idempotent channel           → RETRY (sending again cannot double it)
+        channel that reconciles      → CHECK: next step asks the channel whether it landed
+                                       (LANDED → SENT, ABSENT → sent again, CANNOT_TELL → UNKNOWN)
+        otherwise                    → UNKNOWN: never resent automatically
 
 Routing rules are applied when a post is claimed (``skipped`` with the reason). When nothing new
 is due, posts whose article changed are edited in place (``needs_edit``).
@@ -24,6 +29,7 @@ is due, posts whose article changed are edited in place (``needs_edit``).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from collections import Counter
@@ -35,32 +41,37 @@ import sqlalchemy as sa
 
 from nashra.channels import Channel
 from nashra.channels import ledger as ledger_
-from nashra.channels.base import Enriched, Multipart, Paced
+from nashra.channels.base import Check, Reconciled, Traits
 from nashra.digest import DIGEST_SOURCE
 from nashra.errors import (
     ChannelPaused,
-    ConnectFailed,
     ContentRejected,
-    OutcomeUnknown,
+    NotSent,
     PublishError,
     RetryLater,
 )
-from nashra.models import Article, Enrichment, Post, PostState
+from nashra.models import Part, PartState, Post
 from nashra.store import Store, articles, outbox
-from nashra.store.outbox import Part
+from nashra.store.outbox import Outcome
 
 log = logging.getLogger("nashra.publish")
 
-LEASE = timedelta(minutes=10)  # kept for callers; each channel has its own ``lease_seconds``
 MAX_BACKOFF = timedelta(hours=1)
 BUDGET = 25.0  # seconds one publish() call may spend waiting for pacing before it returns
 THROTTLE_MARGIN = 0.2  # seconds added to a 429's retry_after
+CHECK_DELAY = 1.0  # seconds between a maybe-sent reply and the check
+MAX_CHECK_ATTEMPTS = 8  # a part still not checkable after this many tries is unknown
 
 
 def backoff(attempts: int) -> timedelta:
     """Exponential backoff with jitter: 30 s, 1 min, 2 min, ... capped at an hour."""
     base = min(30.0 * 2 ** max(attempts - 1, 0), MAX_BACKOFF.total_seconds())
     return timedelta(seconds=base * random.uniform(0.8, 1.2))
+
+
+def check_backoff(attempts: int) -> timedelta:
+    """A check that could not be made is tried again soon: 1, 2, 4, ... ≤ 30 s."""
+    return timedelta(seconds=min(2.0 ** max(attempts - 1, 0), 30.0))
 
 
 @dataclass
@@ -70,17 +81,68 @@ class PublishReport:
 
     @property
     def failed(self) -> bool:
-        return bool(self.outcomes["failed"] or self.outcomes["unknown"])
+        return bool(self.outcomes[Outcome.FAILED] or self.outcomes[Outcome.UNKNOWN])
 
 
 @dataclass(frozen=True, slots=True)
-class _Verdict:
-    outcome: str  # sent, retry, failed, unknown, paused
+class Verdict:
+    outcome: Outcome
     detail: str | None = None
     retry_at: datetime | None = None
     throttle: float | None = None
     pause: str | None = None
     remote_id: str | None = None
+
+
+def on_crash(traits: Traits) -> PartState:
+    """What a part cut by a crash becomes (see ``outbox.recover_stale``)."""
+    if traits.idempotent:
+        return PartState.PENDING
+    return PartState.CHECKING if traits.reconciles else PartState.UNKNOWN
+
+
+def decide(exc: BaseException, traits: Traits, part: Part) -> Verdict:
+    """What a send (or a check, when ``part`` is checking) that raised ``exc`` leads to."""
+    at = datetime.now(UTC)
+    checking = part.state is PartState.CHECKING
+    if isinstance(exc, RetryLater):
+        pause = exc.retry_after + (THROTTLE_MARGIN if exc.whole_bot else 0.0)
+        return Verdict(
+            Outcome.RETRY,
+            f"{exc.code}: {exc}",
+            retry_at=at + timedelta(seconds=pause),
+            throttle=pause if exc.whole_bot else None,
+        )
+    if isinstance(exc, ChannelPaused):
+        return Verdict(Outcome.PAUSED, f"{exc.code}: {exc}", pause=exc.message)
+    if checking:  # the check itself failed: ask again soon, then give it to a person
+        if part.attempts >= MAX_CHECK_ATTEMPTS or isinstance(exc, ContentRejected):
+            return Verdict(Outcome.UNKNOWN, f"تعذر التحقق — cannot check: {exc!r}")
+        return Verdict(Outcome.RETRY, f"check: {exc!r}", retry_at=at + check_backoff(part.attempts))
+    if isinstance(exc, NotSent):
+        return Verdict(Outcome.RETRY, f"{exc.code}: {exc}", retry_at=at + backoff(part.attempts))
+    if isinstance(exc, ContentRejected):
+        return Verdict(Outcome.FAILED, f"{exc.code}: {exc}")
+    detail = (
+        f"{exc.code}: {exc}"
+        if isinstance(exc, PublishError)
+        else "انتهت المهلة أثناء الإرسال — hard deadline during the send"
+        if isinstance(exc, TimeoutError)
+        else f"unexpected: {exc!r}"
+    )
+    if traits.idempotent:
+        return Verdict(Outcome.RETRY, detail, retry_at=at + backoff(part.attempts))
+    if traits.reconciles:
+        return Verdict(Outcome.CHECK, detail, retry_at=at + timedelta(seconds=CHECK_DELAY))
+    return Verdict(Outcome.UNKNOWN, detail)
+
+
+def checked(found: Reconciled) -> Verdict:
+    if found.check is Check.LANDED:
+        return Verdict(Outcome.SENT, remote_id=found.remote_id)
+    if found.check is Check.ABSENT:
+        return Verdict(Outcome.ABSENT, f"لم يصل، يُرسل ثانية — not there, sent again {found.detail}")
+    return Verdict(Outcome.UNKNOWN, f"لا يمكن التحقق — cannot tell: {found.detail}")
 
 
 async def publish(
@@ -101,8 +163,7 @@ async def publish(
     return report
 
 
-def _pacing(ch: Channel) -> ledger_.Pacing | None:
-    return ch.pacing if isinstance(ch, Paced) else None
+_COUNTED = {Outcome.SENT, Outcome.PART, Outcome.EDITED, Outcome.FAILED, Outcome.UNKNOWN}
 
 
 async def _run_channel(
@@ -118,15 +179,15 @@ async def _run_channel(
     if state.paused_reason:
         report.paused[ch.name] = state.paused_reason
         return
-    if isinstance(ch, Multipart) and state.target:
+    if state.target and ch.target is not None:
         ch.target = state.target
-    pacing = _pacing(ch)
+    pacing = ch.traits.pacing
     lock = locks.setdefault((pacing.throttle_key if pacing else None) or ch.name, asyncio.Lock())
     loop = asyncio.get_running_loop()
     done = 0
     while limit is None or done < limit:
         async with lock:
-            outcome, wait = await _step(store, ch, pacing, report)
+            outcome, wait = await _step(store, ch, report)
         if wait is not None:
             if loop.time() + wait > deadline:
                 return
@@ -135,29 +196,29 @@ async def _run_channel(
         if outcome is None:
             return
         report.outcomes[outcome] += 1
-        if outcome == "paused":
+        if outcome is Outcome.PAUSED:
             with store.read() as conn:
                 report.paused[ch.name] = ledger_.state(conn, ch.name).paused_reason or "paused"
             return
-        if outcome in ("sent", "part", "edited", "skipped", "failed", "unknown"):
-            done += outcome != "skipped"
+        done += outcome in _COUNTED
 
 
 def lease(ch: Channel) -> timedelta:
-    """How long an in-flight send may last before it counts as cut by a crash."""
-    return timedelta(seconds=max(ch.options.lease_seconds, _hard_deadline(ch) + 2.0))
+    """How old an in-flight claim's heartbeat may be before it counts as cut by a crash."""
+    return timedelta(seconds=max(ch.options.lease_seconds, 0.5))
 
 
 async def _step(
-    store: Store, ch: Channel, pacing: ledger_.Pacing | None, report: PublishReport
-) -> tuple[str | None, float | None]:
+    store: Store, ch: Channel, report: PublishReport
+) -> tuple[Outcome | None, float | None]:
     """One claim → send → record. Returns (outcome, None) or (None, seconds to wait)."""
+    pacing = ch.traits.pacing
     key = pacing.throttle_key if pacing else None
-    part: Part | None = None
     edit: Post | None = None
-    context: tuple[Article, Enrichment] | None = None
     with store.tx() as conn:
-        report.outcomes["unknown"] += outbox.recover_stale(conn, lease(ch), channel=ch.name)
+        report.outcomes[Outcome.UNKNOWN] += outbox.recover_stale(
+            conn, lease(ch), channel=ch.name, crashed=on_crash(ch.traits)
+        )
         if pacing is not None:
             wait = ledger_.wait_for(conn, ch.name, pacing)
             if wait > 0:
@@ -168,7 +229,7 @@ async def _step(
             now = datetime.now(UTC)
             if due is not None and due > now:
                 return None, (due - now).total_seconds() + 0.05
-            edit = outbox.next_edit(conn, ch.name) if ch.can_edit else None
+            edit = outbox.next_edit(conn, ch.name) if ch.traits.can_edit else None
             if edit is None:
                 return None, None
             send_id = ledger_.record_send(conn, ch.name, key, post_id=edit.id, action="edit")
@@ -177,32 +238,54 @@ async def _step(
             why = _route(conn, ch, post)
             if why is not None:
                 outbox.mark_skipped(conn, post.id, why)
-                return "skipped", None
-            if isinstance(ch, Multipart):
-                if not outbox.has_parts(conn, post.id):
-                    outbox.add_parts(conn, post.id, ch.plan(post))
-                part = outbox.claim_part(conn, post.id)
-                if part is None:
-                    return outbox.settle(conn, post.id, "settled"), None
-            context = articles.get(conn, post.article_id) if isinstance(ch, Enriched) else None
-            idx = part.idx if part else None
-            send_id = ledger_.record_send(conn, ch.name, key, post_id=post.id, part=idx)
+                return Outcome.SKIPPED, None
+            if not outbox.has_parts(conn, post.id):
+                outbox.add_parts(conn, post.id, ch.plan(post))
+            claimed = outbox.claim_part(conn, post.id)
+            if claimed is None:
+                return outbox.settle(conn, post.id), None
+            enrichment = None
+            if ch.traits.needs_enrichment:
+                found = articles.get(conn, post.article_id)
+                enrichment = found[1] if found else None
+            part = replace(claimed, post=post, enrichment=enrichment)
+            checking = part.state is PartState.CHECKING
+            after = outbox.last_remote(conn, ch.name) if checking else None
+            # a check posts nothing to the channel: it is kept out of the channel's window
+            send_id = ledger_.record_send(
+                conn,
+                f"{ch.name}#check" if checking else ch.name,
+                key,
+                post_id=post.id,
+                part=part.idx,
+                action="check" if checking else "send",
+            )
     if post is None:
         assert edit is not None
         return await _edit(store, ch, edit, send_id, key), None
-    target = ch.target if isinstance(ch, Multipart) else None
-    verdict = await _attempt(ch, post, part, context)
+    target = ch.target
+    verdict = await _attempt(store, ch, part, after)
     with store.tx() as conn:
         ledger_.finished(conn, send_id)
-        _record(conn, post, part, verdict)
+        result = outbox.record(
+            conn,
+            part.post_id,
+            part.idx,
+            verdict.outcome,
+            remote_id=verdict.remote_id,
+            detail=verdict.detail,
+            retry_at=verdict.retry_at,
+        )
         if verdict.throttle is not None and key:
             ledger_.throttle(conn, key, verdict.throttle, verdict.detail or "429")
         if verdict.pause:
             ledger_.pause(conn, ch.name, verdict.pause)
-        if isinstance(ch, Multipart) and ch.target != target:
+        if ch.target != target and ch.target is not None:
             ledger_.set_target(conn, ch.name, ch.target)
             log.warning("%s: chat moved %s → %s", ch.name, target, ch.target)
-    return verdict.outcome, None
+    if verdict.outcome in (Outcome.FAILED, Outcome.UNKNOWN):
+        log.error("%s: post %s part %s: %s", ch.name, post.id, part.idx, verdict.detail)
+    return result, None
 
 
 def _route(conn: sa.Connection, ch: Channel, post: Post) -> str | None:
@@ -215,125 +298,103 @@ def _route(conn: sa.Connection, ch: Channel, post: Post) -> str | None:
     return routes.verdict(*found)
 
 
-def _hard_deadline(ch: Channel) -> float:
-    return float(getattr(ch, "timeout", 30.0)) * 2 + 2.0
+async def _heartbeat(store: Store, post_id: int, every: float) -> None:
+    while True:
+        await asyncio.sleep(every)
+        try:
+            with store.tx() as conn:
+                outbox.heartbeat(conn, post_id)
+        except Exception:  # a missed beat only risks an early reclaim, never the send
+            log.warning("heartbeat for post %s failed", post_id, exc_info=True)
 
 
-async def _attempt(
-    ch: Channel, post: Post, part: Part | None, context: tuple[Article, Enrichment] | None = None
-) -> _Verdict:
-    now = datetime.now(UTC)
-    remote: str | None
+async def _attempt(store: Store, ch: Channel, part: Part, after: str | None) -> Verdict:
+    """Send (or check) one part under the hard deadline, the claim renewed meanwhile."""
+    assert part.post is not None and part.post.id is not None
+    beat = asyncio.create_task(
+        _heartbeat(store, part.post.id, max(ch.options.lease_seconds / 4, 0.1))
+    )
     try:
-        async with asyncio.timeout(_hard_deadline(ch)):
-            if part is not None and isinstance(ch, Multipart):
-                remote = await ch.send_part(post, part)
-            elif context is not None and isinstance(ch, Enriched):
-                remote = (await ch.send_with(post, *context)).remote_id
-            else:
-                remote = (await ch.send(post)).remote_id
-    except RetryLater as exc:
-        pause = exc.retry_after + (THROTTLE_MARGIN if exc.whole_bot else 0.0)
-        return _Verdict(
-            "retry",
-            f"{exc.code}: {exc}",
-            retry_at=now + timedelta(seconds=pause),
-            throttle=pause if exc.whole_bot else None,
-        )
-    except ConnectFailed as exc:  # nothing went out
-        return _Verdict("retry", str(exc), retry_at=now + backoff(post.attempts))
-    except ContentRejected as exc:
-        log.error("%s: %s", ch.name, exc)
-        return _Verdict("failed", f"{exc.code}: {exc}")
-    except ChannelPaused as exc:
-        log.error("%s: %s", ch.name, exc)
-        return _Verdict("paused", f"{exc.code}: {exc}", pause=exc.message)
-    except OutcomeUnknown as exc:
-        return _Verdict("unknown", f"{exc.code}: {exc}")
-    except PublishError as exc:
-        return _Verdict("retry", str(exc), retry_at=now + backoff(post.attempts))
-    except TimeoutError:
-        return _Verdict("unknown", "انتهت المهلة أثناء الإرسال — hard deadline during the send")
-    except Exception as exc:  # a bug or an unmapped library error: the send may have happened
-        log.exception("%s: unexpected error while sending post %s", ch.name, post.id)
-        return _Verdict("unknown", f"unexpected: {exc!r}")
-    return _Verdict("sent", remote_id=remote)
+        async with asyncio.timeout(ch.traits.deadline):
+            if part.state is PartState.CHECKING:
+                return checked(await ch.reconcile(part, after))
+            if part.remote_id and ch.traits.can_delete:  # resent from its first part
+                await _remove(ch, part.remote_id)
+                with store.tx() as conn:
+                    outbox.forget_remote(conn, part.post.id, part.idx)
+            remote = await ch.send(part)
+    except Exception as exc:  # every error is decided, none escapes the outbox
+        if not isinstance(exc, PublishError | TimeoutError):
+            log.exception("%s: unexpected error while sending post %s", ch.name, part.post.id)
+        return decide(exc, ch.traits, part)
+    finally:
+        beat.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await beat
+    return Verdict(Outcome.SENT, remote_id=remote)
 
 
-def _record(c: sa.Connection, post: Post, part: Part | None, v: _Verdict) -> None:
-    assert post.id is not None
-    if part is None:
-        if v.outcome == "sent":
-            outbox.mark_sent(c, post.id, v.remote_id)
-        elif v.outcome in ("retry", "paused"):
-            at = v.retry_at or datetime.now(UTC)
-            outbox.mark_retry(c, post.id, at, v.detail or "")
-        elif v.outcome == "failed":
-            outbox.mark_failed(c, post.id, v.detail or "")
-        else:
-            outbox.mark_unknown(c, post.id, v.detail or "")
-        return
-    state = {
-        "sent": PostState.SENT,
-        "failed": PostState.FAILED,
-        "unknown": PostState.UNKNOWN,
-    }.get(v.outcome, PostState.PENDING)
-    outbox.finish_part(c, post.id, part.idx, state, remote_id=v.remote_id, detail=v.detail)
-    if state is PostState.PENDING:
-        at = v.retry_at or datetime.now(UTC)
-        outbox.mark_retry(c, post.id, at, v.detail or "")
-    else:
-        outbox.settle(c, post.id, v.outcome, v.detail)
+async def _remove(ch: Channel, remote_id: str) -> None:
+    try:
+        await ch.delete(remote_id)
+    except ContentRejected as exc:  # already gone (or too old to delete): send the new copy
+        log.warning("%s: could not delete %s before resending: %s", ch.name, remote_id, exc)
 
 
-async def _edit(store: Store, ch: Channel, post: Post, send_id: int, key: str | None) -> str:
+async def _edit(store: Store, ch: Channel, post: Post, send_id: int, key: str | None) -> Outcome:
     """Bring one sent post up to date with its article (one API call per step)."""
     assert post.id is not None
     try:
-        async with asyncio.timeout(_hard_deadline(ch)):
-            if isinstance(ch, Multipart):
-                finished = await _edit_parts(store, ch, post)
-            else:
-                await ch.edit(post)
-                finished = True
+        async with asyncio.timeout(ch.traits.deadline):
+            finished = await _edit_parts(store, ch, post)
     except RetryLater as exc:
         with store.tx() as conn:
             ledger_.finished(conn, send_id)
             outbox.edit_later(conn, post.id, f"{exc.code}: {exc}")
             if exc.whole_bot and key:
                 ledger_.throttle(conn, key, exc.retry_after + THROTTLE_MARGIN, str(exc))
-        return "retry"
+        return Outcome.RETRY
     except ContentRejected as exc:
         with store.tx() as conn:
             ledger_.finished(conn, send_id)
             outbox.edited(conn, post, f"تعذر التعديل — edit refused: {exc}")
-        return "failed"
+        return Outcome.FAILED
     except ChannelPaused as exc:
         with store.tx() as conn:
             ledger_.finished(conn, send_id)
             ledger_.pause(conn, ch.name, exc.message)
-        return "paused"
+        return Outcome.PAUSED
     except (PublishError, TimeoutError) as exc:  # an edit is idempotent: try again later
         with store.tx() as conn:
             ledger_.finished(conn, send_id)
             outbox.edit_later(conn, post.id, f"edit: {exc!r}")
-        return "retry"
+        return Outcome.RETRY
     with store.tx() as conn:
         ledger_.finished(conn, send_id)
         if finished:
             outbox.edited(conn, post)
-    return "edited"
+    return Outcome.EDITED
 
 
-async def _edit_parts(store: Store, ch: Multipart, post: Post) -> bool:
+async def _edit_parts(store: Store, ch: Channel, post: Post) -> bool:
     """Edit the first part whose text changed; True when every part matches the new plan."""
     assert post.id is not None
-    new = list(ch.plan(post))
+    new = [replace(p, post=post) for p in ch.plan(post)]
     with store.read() as conn:
         old = outbox.parts(conn, post.id)
+        enrichment = None
+        if ch.traits.needs_enrichment:
+            found = articles.get(conn, post.article_id)
+            enrichment = found[1] if found else None
+    new = [replace(p, enrichment=enrichment) for p in new]
+    if not old:  # sent before posts had parts: its one remote id is the first part's
+        if post.remote_id and new:
+            await ch.edit(new[0], post.remote_id)
+        return True
     for o, n in zip(old, new, strict=False):
-        if o.body != n.body and o.state is PostState.SENT:
-            await ch.edit_part(post, o, replace(n, kind=o.kind))
+        if o.body != n.body and o.state is PartState.SENT:
+            if o.remote_id:
+                await ch.edit(replace(n, kind=o.kind, image=o.image, idx=o.idx), o.remote_id)
             with store.tx() as conn:
                 outbox.set_part_body(conn, post.id, o.idx, n.body)
             return False

@@ -14,7 +14,6 @@ from typing import cast
 import sqlalchemy as sa
 
 from nashra.channels import Channel, build_channel, ledger
-from nashra.channels.base import Paced
 from nashra.digest import queue_digests
 from nashra.enrich import enricher_from_config
 from nashra.fetch import Fetcher, FetchPolicy, make_user_agent
@@ -61,8 +60,9 @@ def next_send_at(store: Store, channels: Sequence[Channel]) -> datetime | None:
             if not head:
                 continue
             due = outbox.head_due(conn, ch.name, lease(ch)) or at
-            if isinstance(ch, Paced):
-                due = max(due, at + timedelta(seconds=ledger.wait_for(conn, ch.name, ch.pacing)))
+            if ch.traits.pacing is not None:
+                wait = ledger.wait_for(conn, ch.name, ch.traits.pacing)
+                due = max(due, at + timedelta(seconds=wait))
             found.append(due)
     return min(found, default=None)
 

@@ -100,7 +100,8 @@ def test_resend_rewrites_identical_files(tmp_path: Path) -> None:
     with store.read() as conn:
         post = outbox.get(conn, 2)
     assert post is not None
-    asyncio.run(ch2.send(post))  # the same post sent again (a resend after "unknown")
+    (part,) = ch2.plan(post)
+    asyncio.run(ch2.send(replace(part, post=post)))  # the same post sent again (a resend)
     asyncio.run(ch2.aclose())
     after = {name: (out / name).read_bytes() for name in FILES.values()}
     assert after == before

@@ -73,10 +73,12 @@ def queue(
     return ids
 
 
-def run(store: Store, channels: list[Channel], budget: float = 5.0) -> PublishReport:
+def run(
+    store: Store, channels: list[Channel], budget: float = 5.0, limit: int | None = None
+) -> PublishReport:
     async def go() -> PublishReport:
         try:
-            return await publish(store, channels, budget=budget)
+            return await publish(store, channels, budget=budget, limit_per_channel=limit)
         finally:
             for ch in channels:
                 await ch.aclose()

@@ -1,17 +1,17 @@
-"""The channel protocol, the options every channel shares, and the registry."""
+"""The channel contract (``Channel``, ``Traits``), the options all channels share, the registry."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from enum import StrEnum
+from typing import Any, ClassVar, Protocol
 
 from nashra.channels.ledger import Pacing
 from nashra.channels.routing import Routes
-from nashra.errors import ConfigError
-from nashra.models import Article, Delivery, Enrichment, Post
+from nashra.errors import ConfigError, ContentRejected
+from nashra.models import Part, PartKind, Post
 from nashra.settings import ChannelConfig, Config
-from nashra.store.outbox import Part
 
 COMMON_KEYS = frozenset(
     {"template", "timezone", "review", "enabled", "include", "exclude", "lease_seconds", "pace"}
@@ -28,7 +28,9 @@ class ChannelOptions:
     review: bool = False  # hold posts for an editor before publishing
     enabled: bool = True
     routes: Routes = field(default_factory=Routes)
-    lease_seconds: float = 600.0  # an in-flight send older than this was cut by a crash
+    # an in-flight send whose heartbeat is older than this was cut by a crash (renewed every
+    # lease / 4 s while the send runs, so a restarted daemon reclaims it within seconds)
+    lease_seconds: float = 10.0
     pace: Mapping[str, float] = field(default_factory=dict)  # per_window, window_seconds, min_gap
     digest: bool = False  # a daily digest post of the day's top stories
     digest_hour: int = 20  # the local hour (channel's timezone) the digest is queued at
@@ -53,7 +55,7 @@ class ChannelOptions:
         if not isinstance(hour, int) or isinstance(hour, bool) or not 0 <= hour <= 23:
             raise ConfigError("digest_hour ساعة من 0 إلى 23 — an hour 0..23", where=where)
         try:
-            lease = float(options.get("lease_seconds", 600.0))
+            lease = float(options.get("lease_seconds", 10.0))
             pace_values = {k: float(v) for k, v in pace.items()}
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"قيمة عددية غير صالحة: {exc}", where=where) from exc
@@ -80,53 +82,112 @@ class ChannelOptions:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Traits:
+    """What a channel kind declares about itself; the publisher acts on these, never on kinds.
+
+    ``idempotent``: sending a part again never doubles it (a directory write, a WordPress post
+    found by its marker, a webhook with its delivery key), so a send whose reply was lost is sent
+    again and never ``unknown``. ``reconciles``: the channel can tell whether a part landed
+    (``reconcile``); otherwise a lost reply on a non-idempotent channel is ``unknown``.
+    """
+
+    pacing: Pacing | None = None  # None: no pacing
+    timeout: float = 30.0  # seconds one request may take; the hard deadline is 2 × + 2 s
+    can_edit: bool = False
+    can_delete: bool = False
+    idempotent: bool = False
+    reconciles: bool = False
+    needs_enrichment: bool = False  # attach the article's enrichment to each claimed part
+
+    @property
+    def deadline(self) -> float:
+        """Seconds a whole send (with its fallbacks) may take before it counts as maybe sent."""
+        return self.timeout * 2 + 2.0
+
+
+class Check(StrEnum):
+    """A reconcile's answer for a maybe-sent part."""
+
+    LANDED = "landed"  # it is there (``Reconciled.remote_id``)
+    ABSENT = "absent"  # it is not there: send it again
+    CANNOT_TELL = "cannot_tell"  # no way to know: a person looks (``unknown``)
+
+
+@dataclass(frozen=True, slots=True)
+class Reconciled:
+    check: Check
+    remote_id: str | None = None
+    detail: str = ""
+
+
 class Channel(Protocol):
+    """The one channel contract: a post is a list of parts; each part is sent on its own.
+
+    ``plan`` is pure (the parts are stored before anything is sent); ``send`` sends one part
+    (``part.post`` is set) and returns its remote id; ``edit`` replaces a sent part; ``delete``
+    removes one; ``reconcile`` answers whether a maybe-sent part landed, given the remote id of
+    the channel's last confirmed part (``after``). Errors are ``nashra.errors.PublishError``
+    subclasses (``nashra.channels.transport`` maps transport errors). ``target`` is where
+    messages go when the channel may move it (a Telegram group that became a supergroup); the
+    publisher keeps it in ``channel_state``.
+    """
+
     kind: ClassVar[str]
     name: str
     options: ChannelOptions
-    can_edit: ClassVar[bool]
+    traits: Traits
+    target: str | None
 
-    async def send(self, post: Post) -> Delivery:
-        """Send the post. Raises nashra.errors.PublishError subclasses on failure."""
-        ...
+    def plan(self, post: Post) -> Sequence[Part]: ...
 
-    async def edit(self, post: Post) -> Delivery:
-        """Replace an already sent post (``post.remote_id``) with this text."""
-        ...
+    async def send(self, part: Part) -> str: ...
+
+    async def edit(self, part: Part, remote_id: str) -> None: ...
+
+    async def delete(self, remote_id: str) -> None: ...
+
+    async def reconcile(self, part: Part, after: str | None) -> Reconciled: ...
 
     async def aclose(self) -> None: ...
 
 
-@runtime_checkable
-class Paced(Protocol):
-    """A channel whose sends are paced (and, with a throttle key, share a 429 pause)."""
+class BaseChannel:
+    """Defaults for the contract: one part holding the whole post, no edit, no delete, no
+    reconcile. Built-in kinds derive from it; a plugin may too (or implement ``Channel``)."""
 
-    pacing: Pacing
+    kind: ClassVar[str] = ""
+    traits: Traits = Traits()
+    target: str | None = None
+
+    def __init__(self, name: str, options: ChannelOptions) -> None:
+        self.name = name
+        self.options = options
+
+    def plan(self, post: Post) -> Sequence[Part]:
+        return [Part(idx=0, kind=PartKind.POST, body=post.text, image=post.image)]
+
+    async def send(self, part: Part) -> str:
+        raise NotImplementedError
+
+    async def edit(self, part: Part, remote_id: str) -> None:
+        raise ContentRejected("هذه القناة لا تعدّل المنشورات — cannot edit", channel=self.name)
+
+    async def delete(self, remote_id: str) -> None:
+        raise ContentRejected("هذه القناة لا تحذف المنشورات — cannot delete", channel=self.name)
+
+    async def reconcile(self, part: Part, after: str | None) -> Reconciled:
+        return Reconciled(Check.CANNOT_TELL, detail="no reconcile for this channel kind")
+
+    async def aclose(self) -> None:
+        return None
 
 
-@runtime_checkable
-class Multipart(Protocol):
-    """A channel that sends a post as several messages, each recorded on its own.
-
-    ``plan`` is pure (the parts are stored before anything is sent); ``send_part`` sends one and
-    returns its remote id; ``edit_part`` replaces a sent one. ``target`` is where messages go; the
-    channel may change it (a Telegram group that became a supergroup) and the publisher keeps it.
-    """
-
-    target: str
-
-    def plan(self, post: Post) -> Sequence[Part]: ...
-
-    async def send_part(self, post: Post, part: Part) -> str: ...
-
-    async def edit_part(self, post: Post, old: Part, new: Part) -> None: ...
-
-
-@runtime_checkable
-class Enriched(Protocol):
-    """A channel that needs the article and its enrichment (a category from the topic, ...)."""
-
-    async def send_with(self, post: Post, article: Article, enrichment: Enrichment) -> Delivery: ...
+def post_of(part: Part) -> Post:
+    """The post a claimed part belongs to (the publisher attaches it)."""
+    if part.post is None:
+        raise ValueError(f"part {part.idx} of post {part.post_id} was not claimed with its post")
+    return part.post
 
 
 Factory = Callable[[ChannelConfig, Config], Channel]

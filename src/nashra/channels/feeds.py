@@ -26,9 +26,9 @@ from typing import Any, ClassVar
 import sqlalchemy as sa
 from feedgen.feed import FeedGenerator
 
-from nashra.channels.base import ChannelOptions, check_keys, register
+from nashra.channels.base import BaseChannel, ChannelOptions, Traits, check_keys, post_of, register
 from nashra.errors import ConfigError, ContentRejected
-from nashra.models import Delivery, Post, PostState
+from nashra.models import Part, PostState
 from nashra.settings import ChannelConfig, Config
 from nashra.store import schema
 from nashra.store.db import create_engine
@@ -125,9 +125,11 @@ def write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-class FeedChannel:
+class FeedChannel(BaseChannel):
+    """Idempotent: a send rebuilds the files from the database, so a resend changes nothing."""
+
     kind: ClassVar[str] = "feed"
-    can_edit: ClassVar[bool] = True
+    traits = Traits(timeout=30.0, can_edit=True, idempotent=True)
 
     def __init__(
         self,
@@ -140,7 +142,7 @@ class FeedChannel:
         link: str | None = None,
         limit: int = 50,
     ) -> None:
-        self.name, self.options = name, options
+        super().__init__(name, options)
         self.path = path
         self.database_url = database_url
         self.title = title or name
@@ -249,13 +251,14 @@ class FeedChannel:
             ) from exc
         return items
 
-    async def send(self, post: Post) -> Delivery:
+    async def send(self, part: Part) -> str:
+        post = post_of(part)
         assert post.id is not None
         self.write(post.id)
-        return Delivery(post_id=post.id, channel=self.name, ok=True, remote_id=post.url)
+        return post.url
 
-    async def edit(self, post: Post) -> Delivery:
-        return await self.send(post)
+    async def edit(self, part: Part, remote_id: str) -> None:
+        self.write()
 
     async def aclose(self) -> None:
         if self._engine is not None:

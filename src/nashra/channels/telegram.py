@@ -2,25 +2,37 @@
 
 Keys: ``chat_id`` (``@channel`` or a numeric id), ``token_env`` (the environment variable that
 holds the bot token; the token is never in the file), ``api_base`` (default Telegram's; a local
-Bot API server or nashra.testing's fake), ``photos`` (send the lead image with the first part as
-its caption, default true), ``timeout`` (seconds to wait for a reply, default 30).
+Bot API server or nashra.testing's stand-in), ``photos`` (send the lead image with the first part
+as its caption, default true), ``timeout`` (seconds to wait for a reply, default 30),
+``reconcile_chat`` (a private chat or group where the bot may post, used to settle sends whose
+reply was lost; without it such a send is ``unknown``).
 
-How replies map onto the outbox (the Bot API has no idempotency key, so a send whose reply is lost
-cannot be told apart from one that never landed):
+How replies map onto the outbox (``nashra.channels.transport`` reads the transport):
 
     ok                                   → the part's message id
     429 + parameters.retry_after         → RetryLater(whole_bot): every send through the bot waits
-    connect refused / connect timeout    → ConnectFailed: nothing went out, retried with backoff
-    read timeout, reset, 5xx, garbage    → OutcomeUnknown: never resent automatically
+    connect refused / connect timeout    → NotSent: nothing went out, sent again
+    read timeout, reset, 5xx, garbage    → MaybeSent: checked with ``reconcile`` (below)
     400 can't parse entities             → the same part again once, as plain text
     400 photo URL refused                → the same part again once, as a text message
     400 migrate_to_chat_id               → the new chat id is kept and the part sent there once
     403 (bot kicked, no rights), 400 chat not found, 401 bad token → ChannelPaused
     other 400                            → ContentRejected (failed; a person looks)
+
+**Reconcile.** The Bot API has no idempotency key, but message ids in a channel or supergroup
+count up one by one. For a maybe-sent part the channel forwards the candidate ids after the last
+confirmed one (``after``) into the reconcile chat, one at a time: forwardMessage returns the
+message, whose text (or caption) is compared with the part's (what Telegram shows after entity
+parsing, spaces collapsed); the copy is deleted at once. A match is the part (LANDED, with that
+id); two ids in a row that do not exist ("message to forward not found") mean it never landed
+(ABSENT: sent again); more than ``MAX_SCAN`` other messages in between, or no reconcile chat, is
+CANNOT_TELL (``unknown``). Without a confirmed id yet (a channel's first post) the scan starts at
+id 1, so it settles a new channel and gives up (``unknown``) on one with a long history.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Sequence
@@ -29,20 +41,28 @@ from typing import Any, ClassVar
 
 import httpx
 
-from nashra.channels.base import ChannelOptions, check_keys, register
+from nashra.channels import transport
+from nashra.channels.base import (
+    BaseChannel,
+    ChannelOptions,
+    Check,
+    Reconciled,
+    Traits,
+    check_keys,
+    register,
+)
 from nashra.channels.ledger import Pacing
 from nashra.errors import (
     ChannelPaused,
     ConfigError,
-    ConnectFailed,
     ContentRejected,
-    OutcomeUnknown,
+    MaybeSent,
+    PublishError,
     RetryLater,
 )
-from nashra.models import Delivery, Post
+from nashra.models import Part, PartKind, Post
 from nashra.render import telegram as tg
 from nashra.settings import ChannelConfig, Config
-from nashra.store.outbox import Part
 
 DEFAULT_API = "https://api.telegram.org"
 TELEGRAM_PACING = Pacing(per_window=20, window=60.0, min_gap=1.0, per_second=30)
@@ -51,6 +71,10 @@ _PHOTO_REFUSED = (
     "failed to get http url content",
     "wrong type of the web",
 )
+
+
+MAX_SCAN = 10  # candidate ids a reconcile forwards at most (a group takes ~20 a minute)
+GAP = 2  # missing ids in a row that end a reconcile: the message is not there
 
 
 class _Migrated(Exception):
@@ -63,9 +87,24 @@ class _BadEntities(Exception):
     pass
 
 
-class TelegramChannel:
+class _Gone(Exception):
+    """'message to forward/edit/delete not found': no message with that id (any more)."""
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def shown(body: str) -> set[str]:
+    """The texts readers may see for a part: parsed HTML, or the plain-text fallback."""
+    out = {_flat(tg.to_plain_fallback(body))}
+    with contextlib.suppress(tg.BadHTML):
+        out.add(_flat(tg.plain(body)))
+    return out
+
+
+class TelegramChannel(BaseChannel):
     kind: ClassVar[str] = "telegram"
-    can_edit: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -77,19 +116,30 @@ class TelegramChannel:
         api_base: str = DEFAULT_API,
         photos: bool = True,
         timeout: float = 30.0,
+        reconcile_chat: str | None = None,
     ) -> None:
-        self.name = name
-        self.options = options
-        self.target = chat_id
+        super().__init__(name, options)
+        self.target: str | None = chat_id
         self.token_env = token_env
         self.api_base = api_base.rstrip("/")
         self.photos = photos
         self.html = options.template.endswith(".html.j2")
-        self.timeout = timeout
+        self.reconcile_chat = reconcile_chat
         token = os.environ.get(token_env, "")
         key = hashlib.sha256(token.encode()).hexdigest()[:16] if token else name
-        self.pacing = options.pacing(TELEGRAM_PACING, f"telegram:{key}")
+        self.traits = Traits(
+            pacing=options.pacing(TELEGRAM_PACING, f"telegram:{key}"),
+            timeout=timeout,
+            can_edit=True,
+            can_delete=True,
+            reconciles=reconcile_chat is not None,
+        )
         self._client: httpx.AsyncClient | None = None
+
+    @property
+    def chat(self) -> str:
+        assert self.target is not None
+        return self.target
 
     # -- planning (pure) --------------------------------------------------------------------
     def plan(self, post: Post) -> list[Part]:
@@ -102,12 +152,12 @@ class TelegramChannel:
             chunks = tg.split(plain, first_limit=tg.CAPTION_LIMIT if photo else None)
         if not chunks:
             chunks = [tg.escape(post.title or post.url)]
-        out = [Part(idx=i, kind="text", body=c) for i, c in enumerate(chunks)]
+        out = [Part(idx=i, kind=PartKind.TEXT, body=c) for i, c in enumerate(chunks)]
         if photo:
-            out[0] = replace(out[0], kind="photo", image=post.image)
+            out[0] = replace(out[0], kind=PartKind.PHOTO, image=post.image)
         return out
 
-    # -- sending -----------------------------------------------------------------------------
+    # -- the Bot API -------------------------------------------------------------------------
     def _token(self) -> str:
         token = os.environ.get(self.token_env, "")
         if not token:
@@ -120,36 +170,23 @@ class TelegramChannel:
     def _http(self) -> httpx.AsyncClient:
         if self._client is None:
             self._client = httpx.AsyncClient(
-                timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, 10.0)),
+                timeout=httpx.Timeout(self.traits.timeout, connect=min(self.traits.timeout, 10.0)),
                 trust_env=False,
             )
         return self._client
 
-    async def _call(self, method: str, payload: dict[str, Any], *, idempotent: bool) -> Any:
+    async def _call(self, method: str, payload: dict[str, Any]) -> Any:
         url = f"{self.api_base}/bot{self._token()}/{method}"
-        try:
-            resp = await self._http().post(url, json=payload)
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            raise ConnectFailed(f"تعذر الاتصال بـTelegram: {exc!r}", where=self.name) from exc
-        except (httpx.WriteError, httpx.WriteTimeout) as exc:  # the request never fully left
-            raise ConnectFailed(f"انقطع الإرسال قبل اكتماله: {exc!r}", where=self.name) from exc
-        except httpx.HTTPError as exc:  # read timeout, reset after sending: it may have landed
-            if idempotent:
-                raise RetryLater(f"{exc!r}", retry_after=30.0, channel=self.name) from exc
-            raise OutcomeUnknown(
-                f"لا يُعرف إن وصلت الرسالة — the reply was lost: {exc!r}", channel=self.name
-            ) from exc
-        return self._result(resp, idempotent=idempotent)
+        resp = await transport.request(self._http(), "POST", url, channel=self.name, json=payload)
+        return self._result(resp)
 
-    def _result(self, resp: httpx.Response, *, idempotent: bool) -> Any:
+    def _result(self, resp: httpx.Response) -> Any:
         try:
             data = resp.json()
         except ValueError:
             data = None
         if not isinstance(data, dict) or "ok" not in data:
-            if idempotent:
-                raise RetryLater(f"HTTP {resp.status_code}", retry_after=30.0, channel=self.name)
-            raise OutcomeUnknown(
+            raise transport.status_error(resp, channel=self.name) or MaybeSent(
                 f"ردّ غير مفهوم من Telegram — HTTP {resp.status_code}", channel=self.name
             )
         if data["ok"]:
@@ -164,9 +201,7 @@ class TelegramChannel:
             raise _Migrated(str(params["migrate_to_chat_id"]))
         low = desc.lower()
         if code >= 500:
-            if idempotent:
-                raise RetryLater(desc, retry_after=30.0, channel=self.name)
-            raise OutcomeUnknown(f"خطأ في خادم Telegram بعد الإرسال: {desc}", channel=self.name)
+            raise MaybeSent(f"خطأ في خادم Telegram بعد الإرسال: {desc}", channel=self.name)
         if code in (401, 404):
             raise ChannelPaused(
                 f"توكن البوت مرفوض — the bot token was refused ({code} {desc})", channel=self.name
@@ -184,11 +219,14 @@ class TelegramChannel:
             )
         if "can't parse entities" in low:
             raise _BadEntities(desc)
+        if "message to" in low and "not found" in low:
+            raise _Gone(desc)
         raise ContentRejected(f"رفض Telegram المنشور: {desc}", channel=self.name)
 
+    # -- the contract ------------------------------------------------------------------------
     async def _deliver(self, part: Part, *, plain: bool = False, as_text: bool = False) -> Any:
         body = tg.to_plain_fallback(part.body) if plain else part.body
-        if part.kind == "photo" and not as_text:
+        if part.kind is PartKind.PHOTO and not as_text:
             payload: dict[str, Any] = {"chat_id": self.target, "photo": part.image, "caption": body}
             method = "sendPhoto"
         else:
@@ -196,9 +234,9 @@ class TelegramChannel:
             method = "sendMessage"
         if not plain:
             payload["parse_mode"] = "HTML"
-        return await self._call(method, payload, idempotent=False)
+        return await self._call(method, payload)
 
-    async def send_part(self, post: Post, part: Part) -> str:
+    async def send(self, part: Part) -> str:
         """Send one part; 400 replies mean nothing was posted, so each fallback is tried once."""
         plain = as_text = migrated = False
         while True:
@@ -213,45 +251,83 @@ class TelegramChannel:
                 if plain:
                     raise ContentRejected(str(exc), channel=self.name) from exc
                 plain = True
+            except _Gone as exc:
+                raise ContentRejected(str(exc), channel=self.name) from exc
             except ContentRejected as exc:
                 refused = any(p in str(exc).lower() for p in _PHOTO_REFUSED)
-                if part.kind != "photo" or as_text or not refused:
+                if part.kind is not PartKind.PHOTO or as_text or not refused:
                     raise
                 as_text = True
 
-    async def edit_part(self, post: Post, old: Part, new: Part) -> None:
-        if not old.remote_id:
-            return
-        chat, _, message = old.remote_id.rpartition(":")
+    async def edit(self, part: Part, remote_id: str) -> None:
+        chat, _, message = remote_id.rpartition(":")
         payload: dict[str, Any] = {
             "chat_id": chat,
             "message_id": int(message),
             "parse_mode": "HTML",
         }
-        if old.kind == "photo":
-            payload["caption"], method = new.body, "editMessageCaption"
+        if part.kind is PartKind.PHOTO:
+            payload["caption"], method = part.body, "editMessageCaption"
         else:
-            payload["text"], method = new.body, "editMessageText"
+            payload["text"], method = part.body, "editMessageText"
         try:
-            await self._call(method, payload, idempotent=True)
+            await self._call(method, payload)
         except ContentRejected as exc:
             if "not modified" not in str(exc).lower():
                 raise
-        except (_BadEntities, _Migrated) as exc:
+        except (_BadEntities, _Migrated, _Gone) as exc:
             raise ContentRejected(f"تعذر تعديل الرسالة: {exc}", channel=self.name) from exc
 
-    # -- the plain Channel protocol (one call sends every part; the publisher uses the parts) --
-    async def send(self, post: Post) -> Delivery:
-        assert post.id is not None
-        ids = [await self.send_part(post, p) for p in self.plan(post)]
-        return Delivery(post_id=post.id, channel=self.name, ok=True, remote_id=ids[0])
+    async def delete(self, remote_id: str) -> None:
+        chat, _, message = remote_id.rpartition(":")
+        try:
+            await self._call("deleteMessage", {"chat_id": chat, "message_id": int(message)})
+        except _Gone:
+            return  # already gone
+        except (_BadEntities, _Migrated) as exc:
+            raise ContentRejected(f"تعذر حذف الرسالة: {exc}", channel=self.name) from exc
 
-    async def edit(self, post: Post) -> Delivery:
-        assert post.id is not None
-        if post.remote_id:
-            new = self.plan(post)[0]
-            await self.edit_part(post, replace(new, remote_id=post.remote_id), new)
-        return Delivery(post_id=post.id, channel=self.name, ok=True, remote_id=post.remote_id)
+    async def reconcile(self, part: Part, after: str | None) -> Reconciled:
+        if self.reconcile_chat is None:
+            return Reconciled(Check.CANNOT_TELL, detail="no reconcile_chat configured")
+        chat, _, last = (after or "").rpartition(":")
+        start = int(last) + 1 if chat == self.target and last.isdigit() else 1
+        wanted = shown(part.body)
+        misses = 0
+        for mid in range(start, start + MAX_SCAN):
+            payload = {
+                "chat_id": self.reconcile_chat,
+                "from_chat_id": self.target,
+                "message_id": mid,
+                "disable_notification": True,
+            }
+            try:
+                copy = await self._call("forwardMessage", payload)
+            except _Gone:
+                misses += 1
+                if misses >= GAP:
+                    return Reconciled(Check.ABSENT, detail=f"ids {start}..{mid}")
+                continue
+            except (_BadEntities, _Migrated) as exc:
+                raise ContentRejected(f"forwardMessage: {exc}", channel=self.name) from exc
+            misses = 0
+            await self._drop_copy(copy)
+            text = str(copy.get("text") or copy.get("caption") or "")
+            if _flat(text) in wanted:
+                return Reconciled(Check.LANDED, f"{self.target}:{mid}", detail=f"id {mid}")
+        return Reconciled(Check.CANNOT_TELL, detail=f"not within {MAX_SCAN} ids after {start - 1}")
+
+    async def _drop_copy(self, copy: Any) -> None:
+        """Delete the forwarded copy; one left in the private reconcile chat harms no reader,
+        but a 429 stops the check (the bot must wait before any request)."""
+        try:
+            await self._call(
+                "deleteMessage", {"chat_id": self.reconcile_chat, "message_id": copy["message_id"]}
+            )
+        except RetryLater:
+            raise
+        except (PublishError, _Gone, _BadEntities, _Migrated, KeyError, TypeError):
+            return
 
     async def aclose(self) -> None:
         if self._client is not None:
@@ -270,7 +346,7 @@ def _str_key(cfg: ChannelConfig, key: str, default: str | None = None) -> str:
 
 @register("telegram")
 def _telegram(cfg: ChannelConfig, config: Config) -> TelegramChannel:
-    check_keys(cfg, {"chat_id", "token_env", "api_base", "photos", "timeout"})
+    check_keys(cfg, {"chat_id", "token_env", "api_base", "photos", "timeout", "reconcile_chat"})
     options = ChannelOptions.from_mapping(cfg.options, cfg.name, template="telegram.html.j2")
     photos = cfg.options.get("photos", True)
     if not isinstance(photos, bool):
@@ -283,7 +359,8 @@ def _telegram(cfg: ChannelConfig, config: Config) -> TelegramChannel:
         api_base=_str_key(cfg, "api_base", DEFAULT_API),
         photos=photos,
         timeout=float(cfg.options.get("timeout", 30.0)),
+        reconcile_chat=_str_key(cfg, "reconcile_chat") if "reconcile_chat" in cfg.options else None,
     )
 
 
-__all__: Sequence[str] = ["DEFAULT_API", "TELEGRAM_PACING", "TelegramChannel"]
+__all__: Sequence[str] = ["DEFAULT_API", "TELEGRAM_PACING", "TelegramChannel", "shown"]

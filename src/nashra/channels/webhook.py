@@ -12,16 +12,17 @@ The body is the post as JSON (``event``, ``id``, ``article_id``, ``channel``, ``
     X-Nashra-Event:     post.created | post.updated
 
 The URL goes through Nashra's SSRF guard (the fetch stage's, checked on the resolved address):
-a receiver on a private or loopback address needs ``fetch.allow_networks``. How replies map onto
-the outbox (the same rule as the Telegram channel: once the request may have been read, a lost
-reply is ``unknown``, never resent automatically; the receiver can dedupe on the delivery key):
+a receiver on a private or loopback address needs ``fetch.allow_networks``. The channel is
+idempotent (``Traits.idempotent``): every retry of a post carries the same delivery key, which
+the receiver dedupes on, so a lost reply is sent again, never ``unknown``. How replies map onto
+the outbox (``nashra.channels.transport``):
 
     2xx                                   → sent
     429 / 503 with Retry-After            → RetryLater(retry_after)
-    408, 429, 5xx without Retry-After     → retried with the outbox's backoff
+    408, 429, 5xx without Retry-After     → retried with the outbox's backoff, same key
     other 3xx / 4xx                       → ContentRejected (failed; a person looks)
-    refused / DNS / connect timeout / the request not fully written → ConnectFailed (retried)
-    read timeout, reset after sending     → OutcomeUnknown
+    refused / DNS / connect timeout / the request not fully written → NotSent (retried)
+    read timeout, reset after sending     → MaybeSent → retried with the same key
     address refused by the SSRF guard, secret not set → ChannelPaused
 """
 
@@ -34,25 +35,15 @@ import os
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-import httpcore
 import httpx
 
 from nashra import __version__
-from nashra.channels.base import ChannelOptions, check_keys, register
+from nashra.channels import transport
+from nashra.channels.base import BaseChannel, ChannelOptions, Traits, check_keys, post_of, register
 from nashra.channels.ledger import Pacing
-from nashra.errors import (
-    BlockedURL,
-    ChannelPaused,
-    ConfigError,
-    ConnectFailed,
-    ContentRejected,
-    OutcomeUnknown,
-    PublishError,
-    RetryLater,
-)
+from nashra.errors import ChannelPaused, ConfigError, ContentRejected
 from nashra.fetch import GuardedTransport, parse_networks
-from nashra.models import Delivery, Post
-from nashra.schedule import parse_retry_after
+from nashra.models import Part, Post
 from nashra.settings import ChannelConfig, Config
 
 SIGNATURE = "X-Nashra-Signature"
@@ -60,20 +51,6 @@ DELIVERY = "X-Nashra-Delivery"
 EVENT = "X-Nashra-Event"
 RESERVED = frozenset(h.lower() for h in (SIGNATURE, DELIVERY, EVENT, "content-type", "host"))
 WEBHOOK_PACING = Pacing(per_window=120, window=60.0, min_gap=0.0)
-
-_NOT_SENT = (
-    httpcore.ConnectError,
-    httpcore.ConnectTimeout,
-    httpcore.PoolTimeout,
-    httpcore.WriteError,  # the request never fully left
-    httpcore.WriteTimeout,
-    httpx.ConnectError,
-    httpx.ConnectTimeout,
-    httpx.PoolTimeout,
-    httpx.WriteError,
-    httpx.WriteTimeout,
-)
-_MAYBE_SENT = (httpcore.ReadTimeout, httpcore.ReadError, httpcore.RemoteProtocolError)
 
 
 def sign(secret: bytes, body: bytes) -> str:
@@ -111,9 +88,8 @@ def payload(post: Post, event: str) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-class WebhookChannel:
+class WebhookChannel(BaseChannel):
     kind: ClassVar[str] = "webhook"
-    can_edit: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -126,12 +102,16 @@ class WebhookChannel:
         timeout: float = 15.0,
         allow_networks: tuple[str, ...] = (),
     ) -> None:
-        self.name, self.options = name, options
+        super().__init__(name, options)
         self.url, self.secret_env = url, secret_env
         self.headers = dict(headers or {})
-        self.timeout = timeout
         self.allow_networks = allow_networks
-        self.pacing = options.pacing(WEBHOOK_PACING, None)
+        self.traits = Traits(
+            pacing=options.pacing(WEBHOOK_PACING, None),
+            timeout=timeout,
+            can_edit=True,
+            idempotent=True,
+        )
         self._client: httpx.AsyncClient | None = None
 
     def _secret(self) -> bytes:
@@ -149,13 +129,13 @@ class WebhookChannel:
                 transport=GuardedTransport(
                     allow=parse_networks(self.allow_networks), max_connections=4
                 ),
-                timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, 10.0)),
+                timeout=httpx.Timeout(self.traits.timeout, connect=min(self.traits.timeout, 10.0)),
                 follow_redirects=False,
                 trust_env=False,
             )
         return self._client
 
-    async def _post(self, post: Post, event: str) -> Delivery:
+    async def _post(self, post: Post, event: str) -> str:
         assert post.id is not None
         body = payload(post, event)
         key = idempotency_key(post, event)
@@ -163,48 +143,30 @@ class WebhookChannel:
             **self.headers,
             "Content-Type": "application/json; charset=utf-8",
             "User-Agent": f"Nashra/{__version__} webhook",
-            "Connection": "close",  # a reused idle connection must not turn into "unknown"
+            "Connection": "close",  # a reused idle connection must not turn into "maybe sent"
             SIGNATURE: sign(self._secret(), body),
             DELIVERY: key,
             EVENT: event,
         }
-        try:
-            resp = await self._http().post(self.url, content=body, headers=headers)
-        except BlockedURL as exc:
-            raise ChannelPaused(
-                "عنوان الـwebhook خاص أو محجوب بحماية SSRF؛ أضف شبكته إلى fetch.allow_networks"
-                f" — the webhook address is refused by the SSRF guard ({exc})",
-                channel=self.name,
-            ) from exc
-        except ConnectFailed as exc:  # DNS: nothing went out
-            raise ConnectFailed(str(exc), where=self.name) from exc
-        except _NOT_SENT as exc:
-            raise ConnectFailed(f"تعذر الاتصال بالـwebhook: {exc!r}", where=self.name) from exc
-        except (*_MAYBE_SENT, httpx.HTTPError) as exc:
-            raise OutcomeUnknown(
-                f"لا يُعرف إن استُلم الطلب — the reply was lost: {exc!r}", channel=self.name
-            ) from exc
-        return self._result(post.id, resp, key)
-
-    def _result(self, post_id: int, resp: httpx.Response, key: str) -> Delivery:
+        resp = await transport.request(
+            self._http(), "POST", self.url, channel=self.name, content=body, headers=headers
+        )
         status = resp.status_code
         if 200 <= status < 300:
-            return Delivery(post_id=post_id, channel=self.name, ok=True, remote_id=key)
-        retry_after = parse_retry_after(resp.headers.get("retry-after"))
-        if status in (429, 503) and retry_after is not None:
-            raise RetryLater(f"HTTP {status}", retry_after=retry_after, channel=self.name)
-        if status in (408, 429) or status >= 500:
-            raise PublishError(f"ردّ الـwebhook بالرمز {status} — retried", channel=self.name)
+            return key
+        error = transport.status_error(resp, channel=self.name)
+        if error is not None:
+            raise error
         raise ContentRejected(
             f"رفض الـwebhook المنشور — refused with HTTP {status}: {resp.text[:200]}",
             channel=self.name,
         )
 
-    async def send(self, post: Post) -> Delivery:
-        return await self._post(post, "post.created")
+    async def send(self, part: Part) -> str:
+        return await self._post(post_of(part), "post.created")
 
-    async def edit(self, post: Post) -> Delivery:
-        return await self._post(post, "post.updated")
+    async def edit(self, part: Part, remote_id: str) -> None:
+        await self._post(post_of(part), "post.updated")
 
     async def aclose(self) -> None:
         if self._client is not None:

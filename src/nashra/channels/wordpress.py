@@ -4,9 +4,10 @@ Keys: ``url`` (the site, e.g. ``https://example.org``), ``user``, ``password_env
 environment variable holding the application password), ``status`` (publish | draft | pending,
 default publish), ``featured_image`` (upload the lead image, default true), ``timeout``.
 
-Idempotent, so every failure can be retried: the post carries its own marker, the slug
-``nashra-<post id>`` (and meta ``nashra_post_id``), and the channel looks for it before creating.
-A reply lost after WordPress created the post is found on the next attempt, never doubled.
+Idempotent (``Traits.idempotent``), so a lost reply is sent again, never ``unknown``: the post
+carries its own marker, the slug ``nashra-<post id>`` (and meta ``nashra_post_id``), and the
+channel looks for it before creating. A reply lost after WordPress created the post is found on
+the next attempt, never doubled.
 Title as the outlet wrote it, body rendered by the channel's template (``wordpress.html.j2``)
 and cleaned with nh3, tags from the hashtags, the category from the topic, the featured image,
 and the original's link in the body.
@@ -20,10 +21,11 @@ from typing import Any, ClassVar
 import httpx
 import nh3
 
-from nashra.channels.base import ChannelOptions, check_keys, register
-from nashra.errors import ChannelPaused, ConfigError, ConnectFailed, ContentRejected, RetryLater
+from nashra.channels import transport
+from nashra.channels.base import BaseChannel, ChannelOptions, Traits, check_keys, post_of, register
+from nashra.errors import ChannelPaused, ConfigError, ContentRejected
 from nashra.fetch import Fetcher, FetchPolicy
-from nashra.models import Article, Delivery, Enrichment, Post
+from nashra.models import Enrichment, Part, PartKind, Post
 from nashra.settings import ChannelConfig, Config
 
 TAGS = {"p", "h2", "h3", "h4", "blockquote", "ul", "ol", "li", "a", "b", "strong", "i", "em"} | {
@@ -49,9 +51,8 @@ def clean(html: str) -> str:
     )
 
 
-class WordPressChannel:
+class WordPressChannel(BaseChannel):
     kind: ClassVar[str] = "wordpress"
-    can_edit: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -66,10 +67,17 @@ class WordPressChannel:
         timeout: float = 30.0,
         fetch_policy: FetchPolicy | None = None,
     ) -> None:
-        self.name, self.options = name, options
+        super().__init__(name, options)
         self.api = url.rstrip("/") + "/wp-json/wp/v2"
         self.user, self.password_env = user, password_env
-        self.status, self.featured_image, self.timeout = status, featured_image, timeout
+        self.status, self.featured_image = status, featured_image
+        self.traits = Traits(
+            timeout=timeout,
+            can_edit=True,
+            can_delete=True,
+            idempotent=True,
+            needs_enrichment=True,
+        )
         self.fetch_policy = fetch_policy or FetchPolicy()
         self._client: httpx.AsyncClient | None = None
 
@@ -81,17 +89,14 @@ class WordPressChannel:
                     f"متغير البيئة {self.password_env} لا يحمل كلمة مرور التطبيق", channel=self.name
                 )
             self._client = httpx.AsyncClient(
-                auth=(self.user, password), timeout=self.timeout, trust_env=False
+                auth=(self.user, password), timeout=self.traits.timeout, trust_env=False
             )
         return self._client
 
     async def _call(self, method: str, path: str, **kw: Any) -> Any:
-        try:
-            resp = await self._http().request(method, self.api + path, **kw)
-        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-            raise ConnectFailed(f"تعذر الاتصال بموقع WordPress: {exc!r}", where=self.name) from exc
-        except httpx.HTTPError as exc:  # safe to retry: the marker is looked up first
-            raise RetryLater(f"{exc!r}", retry_after=30.0, channel=self.name) from exc
+        resp = await transport.request(
+            self._http(), method, self.api + path, channel=self.name, **kw
+        )
         if resp.status_code < 300:
             return resp.json()
         try:
@@ -105,9 +110,9 @@ class WordPressChannel:
                 f" — {resp.status_code} {code}",
                 channel=self.name,
             )
-        if resp.status_code == 429 or resp.status_code >= 500:
-            retry = float(resp.headers.get("retry-after", "30") or 30)
-            raise RetryLater(f"HTTP {resp.status_code}", retry_after=retry, channel=self.name)
+        status = transport.status_error(resp, channel=self.name, detail=code)
+        if status is not None:
+            raise status
         if code == "term_exists":
             return data
         raise ContentRejected(
@@ -158,11 +163,18 @@ class WordPressChannel:
         paras = "".join(f"<p>{nh3.clean_text(p)}</p>" for p in post.text.split("\n") if p.strip())
         return clean(f'<div dir="rtl">{paras}<p><a href="{post.url}">المصدر</a></p></div>')
 
-    async def send_with(self, post: Post, article: Article, enrichment: Enrichment) -> Delivery:
+    def plan(self, post: Post) -> list[Part]:
+        """One part; its body is what the post shows (title and text), so an edit sees a new
+        title as a change."""
+        return [Part(idx=0, kind=PartKind.POST, body=f"{post.title}\n\n{post.text}")]
+
+    async def send(self, part: Part) -> str:
+        post = post_of(part)
         assert post.id is not None
+        enrichment = part.enrichment or Enrichment()
         existing = await self._find(post)
         if existing is not None:
-            return Delivery(post_id=post.id, channel=self.name, ok=True, remote_id=str(existing))
+            return str(existing)
         payload: dict[str, Any] = {
             "title": post.title,
             "content": self._body(post),
@@ -178,28 +190,23 @@ class WordPressChannel:
             if media is not None:
                 payload["featured_media"] = media
         made = await self._call("POST", "/posts", json=payload)
-        return Delivery(post_id=post.id, channel=self.name, ok=True, remote_id=str(made["id"]))
+        return str(made["id"])
 
-    async def send(self, post: Post) -> Delivery:
-        return await self.send_with(post, _no_article(post), Enrichment())
-
-    async def edit(self, post: Post) -> Delivery:
-        assert post.id is not None
-        target = post.remote_id or str(await self._find(post) or "")
+    async def edit(self, part: Part, remote_id: str) -> None:
+        post = post_of(part)
+        target = remote_id or str(await self._find(post) or "")
         if target:
             await self._call(
                 "POST", f"/posts/{target}", json={"title": post.title, "content": self._body(post)}
             )
-        return Delivery(post_id=post.id, channel=self.name, ok=True, remote_id=target or None)
+
+    async def delete(self, remote_id: str) -> None:
+        await self._call("DELETE", f"/posts/{remote_id}")
 
     async def aclose(self) -> None:
         if self._client is not None:
             await self._client.aclose()
             self._client = None
-
-
-def _no_article(post: Post) -> Article:
-    return Article(identity="", source="", url=post.url, title=post.title, blocks=())
 
 
 @register("wordpress")

@@ -59,7 +59,7 @@ def preview_text(config: Config, store: Store, article_id: int, channel: Channel
     A channel that sends a post as several messages (Telegram) shows each part with its length
     in UTF-16 units after entity parsing, against its limit.
     """
-    from nashra.channels.base import Multipart
+    from nashra.models import PartKind
     from nashra.pipeline import channel_views
     from nashra.render import telegram as tg
     from nashra.store import articles
@@ -76,10 +76,10 @@ def preview_text(config: Config, store: Store, article_id: int, channel: Channel
     why = channel.options.routes.verdict(article, enrichment)
     if why:
         out.append(f"⚠️ لن تنشره هذه القناة — this channel would skip it: {why}")
-    if isinstance(channel, Multipart):
-        parts = channel.plan(post)
+    parts = channel.plan(post)
+    if any(p.kind is not PartKind.POST for p in parts):  # messages with Telegram's limits
         for i, part in enumerate(parts):
-            photo = part.kind == "photo"
+            photo = part.kind is PartKind.PHOTO
             limit = tg.CAPTION_LIMIT if photo else tg.TEXT_LIMIT
             kind = f"صورة {part.image}" if photo else "نص"
             size = tg.length(part.body)
@@ -123,7 +123,6 @@ def _counts(conn: sa.Connection, channel: str) -> dict[str, int]:
 def channel_rows(config: Config, store: Store) -> list[dict[str, Any]]:
     """Each configured channel with its stored state (``ledger.all_states``) and its pacing."""
     from nashra.channels import build_channel, ledger
-    from nashra.channels.base import Paced
 
     with store.read() as conn:
         states = {s.channel: s for s in ledger.all_states(conn)}
@@ -132,8 +131,8 @@ def channel_rows(config: Config, store: Store) -> list[dict[str, Any]]:
             ch = build_channel(cfg, config)
             st = states.get(cfg.name, ledger.ChannelState(cfg.name))
             pacing = None
-            if isinstance(ch, Paced):
-                p = ch.pacing
+            if ch.traits.pacing is not None:
+                p = ch.traits.pacing
                 pacing = {"per_window": p.per_window, "window": p.window, "min_gap": p.min_gap}
             rows.append(
                 {

@@ -1,21 +1,26 @@
-"""The outbox: a rendered post is stored before it is sent.
+"""The outbox: a rendered post is stored, planned into parts, and each part sent on its own.
 
-    pending ─claim→ in_flight ─ok→ sent
-                              ─retryable (nothing went out, or 429)→ pending (next_attempt_at)
-                              ─content refused→ failed
-                              ─outcome unknown (timeout after sending, crash)→ unknown
-    held (review queue) ─approve→ pending;  ─reject→ rejected
-    skipped: stored on a source's first run, never sent
+One state machine, on parts (``PartState``); a post's state follows from its parts'
+(``record`` is the only place either changes after a claim):
 
-``unknown`` is never resent automatically: an operator resolves it (``nashra outbox``). Order is
-kept per channel: only the oldest open post of a channel may be claimed, and only when no other
-post of that channel is in flight. A post left ``in_flight`` by a crash becomes ``unknown``.
+    part  pending ─claim→ in_flight ─SENT→ sent            (the next part may go now)
+                                    ─RETRY (not sent, 429)→ pending at retry_at
+                                    ─CHECK (maybe sent)→ checking ─LANDED→ sent
+                                                                  ─ABSENT→ pending (sent again)
+                                                                  ─CANNOT_TELL→ unknown
+                                    ─FAILED (refused)→ failed
+                                    ─UNKNOWN→ unknown
+    post  pending while a part waits; in_flight while one is sent or checked; sent when every
+          part is; unknown / failed as soon as a part is (the later parts wait for a person:
+          a part never goes out before the one before it is confirmed, so a post is never
+          headless). held (review) ─approve→ pending; skipped / rejected are never sent.
 
-A post a channel sends as several messages (a photo, then the rest of a long article as text) is
-planned into ``post_parts`` once; each part is its own claim → send → record, so a crash between
-parts never resends an accepted part. The post stays ``pending`` between parts and settles when
-every part is done: ``sent`` if all were accepted, else ``unknown`` / ``failed`` (a person looks;
-``resend`` sends only the parts that were not accepted).
+Order is kept per channel: only the oldest open post of a channel may be claimed, and only when
+no other post of that channel is in flight. A claim's ``claimed_at`` is renewed by the sender's
+heartbeat; a post in flight whose heartbeat is older than the channel's lease was cut by a crash
+(``recover_stale``): its part is sent again (idempotent channel), checked (a channel that
+reconciles) or ``unknown``. ``resolve … resend`` of a post cut mid-way starts it again from its
+first part (the publisher removes the parts already out when the channel can delete).
 
 Claiming is safe with several workers: SQLite serialises writers (BEGIN IMMEDIATE); on PostgreSQL
 the head row is locked ``FOR UPDATE SKIP LOCKED`` and the state change is a conditional UPDATE.
@@ -24,13 +29,13 @@ the head row is locked ``FOR UPDATE SKIP LOCKED`` and the state change is a cond
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
 
-from nashra.models import Post, PostState
+from nashra.models import Part, PartKind, PartState, Post, PostState
 from nashra.store import schema
 from nashra.store.util import aware, now
 
@@ -125,6 +130,21 @@ def rerender(conn: sa.Connection, post: Post) -> None:
 _OPEN = (PostState.PENDING.value, PostState.IN_FLIGHT.value)
 
 
+class Outcome(StrEnum):
+    """What one step did (the publisher's verdict on a send, a check or an edit)."""
+
+    SENT = "sent"  # the part landed; the post is sent when it was the last part
+    PART = "part"  # (result only) a part landed and more remain
+    RETRY = "retry"  # nothing went out (or a 429): the same part again at retry_at
+    CHECK = "check"  # maybe sent: the channel is asked whether it landed
+    ABSENT = "absent"  # a check found it missing: sent again now
+    FAILED = "failed"  # refused: a person looks
+    UNKNOWN = "unknown"  # cannot be known: a person looks
+    PAUSED = "paused"  # the channel pauses; the part waits
+    SKIPPED = "skipped"  # routing: never sent
+    EDITED = "edited"
+
+
 def claim(conn: sa.Connection, channel: str, at: datetime | None = None) -> Post | None:
     """Take the channel's oldest pending post if it is due and nothing else is in flight."""
     at = at or now()
@@ -164,6 +184,15 @@ def claim(conn: sa.Connection, channel: str, at: datetime | None = None) -> Post
     return post
 
 
+def heartbeat(conn: sa.Connection, post_id: int) -> None:
+    """The sender is alive: renew the claim so no other process takes it for a crash."""
+    conn.execute(
+        t.update()
+        .where(t.c.id == post_id, t.c.state == PostState.IN_FLIGHT.value)
+        .values(claimed_at=now())
+    )
+
+
 def head_due(conn: sa.Connection, channel: str, lease: timedelta) -> datetime | None:
     """When the channel's head post may be tried again (None: there is no head).
 
@@ -183,23 +212,62 @@ def head_due(conn: sa.Connection, channel: str, lease: timedelta) -> datetime | 
     return aware(head[1])
 
 
-def _finish(
+# -- the one state machine ---------------------------------------------------------------------
+
+_UNSENT = (PartState.PENDING, PartState.IN_FLIGHT, PartState.CHECKING)
+
+
+def _part_after(outcome: Outcome, current: PartState) -> PartState | None:
+    """A part's next state (None: unchanged)."""
+    resting = PartState.CHECKING if current is PartState.CHECKING else PartState.PENDING
+    return {
+        Outcome.SENT: PartState.SENT,
+        Outcome.RETRY: resting,
+        Outcome.PAUSED: resting,
+        Outcome.CHECK: PartState.CHECKING,
+        Outcome.ABSENT: PartState.PENDING,
+        Outcome.FAILED: PartState.FAILED,
+        Outcome.UNKNOWN: PartState.UNKNOWN,
+    }.get(outcome)
+
+
+def record(
     conn: sa.Connection,
     post_id: int,
-    state: PostState,
-    outcome: str,
+    idx: int | None,
+    outcome: Outcome,
     *,
-    detail: str | None = None,
     remote_id: str | None = None,
-    next_attempt_at: datetime | None = None,
-) -> None:
+    detail: str | None = None,
+    retry_at: datetime | None = None,
+) -> Outcome:
+    """Record one step's outcome on part ``idx`` (None: on every part not yet sent, or on a post
+    that has no parts) and derive the post's state. Returns PART when the post has parts left."""
     stamp = now()
-    values: dict[str, Any] = dict(state=state.value, updated_at=stamp, last_error=detail)
-    if state is PostState.SENT:
-        values.update(remote_id=remote_id, sent_at=stamp, last_error=None, needs_edit=False)
-    if next_attempt_at is not None:
-        values["next_attempt_at"] = next_attempt_at
-    conn.execute(t.update().where(t.c.id == post_id).values(**values))
+    rows = parts(conn, post_id)
+    touched = [p for p in rows if (p.idx == idx if idx is not None else p.state in _UNSENT)]
+    for p in touched:
+        new = _part_after(outcome, p.state)
+        if new is None:
+            continue
+        values: dict[str, Any] = dict(state=new.value, last_error=detail)
+        if new is PartState.SENT:
+            only = idx is not None or len(rows) == 1
+            values.update(remote_id=remote_id if only else p.remote_id, sent_at=stamp)
+            values["last_error"] = None
+        conn.execute(pp.update().where(pp.c.post_id == post_id, pp.c.idx == p.idx).values(values))
+    post_state, result = _post_after(conn, post_id, outcome)
+    values = dict(state=post_state.value, updated_at=stamp, last_error=detail)
+    if post_state in (PostState.PENDING, PostState.SENT):
+        values["next_attempt_at"] = retry_at if post_state is PostState.PENDING else None
+    if post_state is PostState.SENT:
+        first = conn.execute(
+            sa.select(pp.c.remote_id).where(pp.c.post_id == post_id).order_by(pp.c.idx).limit(1)
+        ).scalar()
+        values.update(
+            remote_id=first or remote_id, sent_at=stamp, last_error=None, needs_edit=False
+        )
+    conn.execute(t.update().where(t.c.id == post_id).values(values))
     last = conn.execute(
         sa.select(sa.func.max(d.c.id)).where(d.c.post_id == post_id, d.c.finished_at.is_(None))
     ).scalar()
@@ -207,58 +275,105 @@ def _finish(
         conn.execute(
             d.update()
             .where(d.c.id == last)
-            .values(finished_at=stamp, outcome=outcome, detail=detail, remote_id=remote_id)
+            .values(finished_at=stamp, outcome=result.value, detail=detail, remote_id=remote_id)
         )
+    return result
+
+
+def _post_after(conn: sa.Connection, post_id: int, outcome: Outcome) -> tuple[PostState, Outcome]:
+    states = [p.state for p in parts(conn, post_id)]
+    if outcome is Outcome.SKIPPED:
+        return PostState.SKIPPED, outcome
+    if not states:  # a post without parts (stored before parts existed, or an operator's call)
+        post_state = {
+            Outcome.SENT: PostState.SENT,
+            Outcome.FAILED: PostState.FAILED,
+            Outcome.UNKNOWN: PostState.UNKNOWN,
+        }.get(outcome, PostState.PENDING)
+        return post_state, outcome
+    if PartState.UNKNOWN in states:
+        return PostState.UNKNOWN, Outcome.UNKNOWN
+    if PartState.FAILED in states:
+        return PostState.FAILED, Outcome.FAILED
+    if all(s is PartState.SENT for s in states):
+        return PostState.SENT, Outcome.SENT
+    return PostState.PENDING, Outcome.PART if outcome is Outcome.SENT else outcome
+
+
+def settle(conn: sa.Connection, post_id: int) -> Outcome:
+    """A claimed post with no part left to send: its state from its parts'."""
+    post_state, result = _post_after(conn, post_id, Outcome.SENT)
+    if post_state is PostState.PENDING:  # nothing claimable yet every part unsent: stop
+        return record(conn, post_id, None, Outcome.UNKNOWN, detail="no part can be sent")
+    return record(conn, post_id, None, result)
 
 
 def mark_sent(conn: sa.Connection, post_id: int, remote_id: str | None) -> None:
-    _finish(conn, post_id, PostState.SENT, "sent", remote_id=remote_id)
+    """The whole post landed (a post sent in one piece, or an operator's word)."""
+    record(conn, post_id, None, Outcome.SENT, remote_id=remote_id)
 
 
 def mark_retry(conn: sa.Connection, post_id: int, at: datetime, detail: str) -> None:
-    _finish(conn, post_id, PostState.PENDING, "retry", detail=detail, next_attempt_at=at)
+    record(conn, post_id, None, Outcome.RETRY, detail=detail, retry_at=at)
 
 
 def mark_failed(conn: sa.Connection, post_id: int, detail: str) -> None:
-    _finish(conn, post_id, PostState.FAILED, "failed", detail=detail)
+    record(conn, post_id, None, Outcome.FAILED, detail=detail)
 
 
 def mark_unknown(conn: sa.Connection, post_id: int, detail: str) -> None:
-    _finish(conn, post_id, PostState.UNKNOWN, "unknown", detail=detail)
+    record(conn, post_id, None, Outcome.UNKNOWN, detail=detail)
+
+
+def mark_skipped(conn: sa.Connection, post_id: int, detail: str) -> None:
+    """Not for this channel (its routing rules): kept, with the reason, never sent."""
+    record(conn, post_id, None, Outcome.SKIPPED, detail=detail)
 
 
 _CRASHED = "انقطع الإرسال قبل تسجيل نتيجته — crashed between send and record"
 
 
-def recover_stale(conn: sa.Connection, lease: timedelta, channel: str | None = None) -> int:
-    """Posts left in flight longer than the lease (a crash mid-send) become ``unknown``.
+def recover_stale(
+    conn: sa.Connection,
+    lease: timedelta,
+    channel: str | None = None,
+    *,
+    crashed: PartState = PartState.UNKNOWN,
+) -> int:
+    """Posts in flight whose heartbeat is older than the lease (a crash mid-send).
 
-    For a post sent in parts only the part that was in flight is unknown; the post goes back to
-    ``pending`` so its remaining parts continue (and settles as ``unknown`` at the end).
+    The part that was being sent becomes ``crashed``: PENDING for an idempotent channel (sent
+    again), CHECKING for one that reconciles (asked), UNKNOWN otherwise; a check that was cut
+    is simply asked again. The post goes back to pending unless a part became unknown; nothing
+    after the cut part is sent before it is settled. Returns how many posts became unknown.
     """
     cutoff = now() - lease
     q = sa.select(t.c.id).where(t.c.state == PostState.IN_FLIGHT.value, t.c.claimed_at < cutoff)
     if channel is not None:
         q = q.where(t.c.channel == channel)
-    ids = [r[0] for r in conn.execute(q)]
-    for pid in ids:
-        if has_parts(conn, pid):
-            conn.execute(
-                pp.update()
-                .where(pp.c.post_id == pid, pp.c.state == PostState.IN_FLIGHT.value)
-                .values(state=PostState.UNKNOWN.value, last_error=_CRASHED)
+    unknown = 0
+    for pid in [r[0] for r in conn.execute(q)]:
+        cut = [p for p in parts(conn, pid) if p.state is PartState.IN_FLIGHT]
+        if not parts(conn, pid):
+            outcome = Outcome.RETRY if crashed is PartState.PENDING else Outcome.UNKNOWN
+            record(conn, pid, None, outcome, detail=_CRASHED)
+        elif cut:
+            outcome = {PartState.PENDING: Outcome.RETRY, PartState.CHECKING: Outcome.CHECK}.get(
+                crashed, Outcome.UNKNOWN
             )
-            settle(conn, pid, "unknown", _CRASHED)
-        else:
-            mark_unknown(conn, pid, _CRASHED)
-    return len(ids)
+            outcome = record(conn, pid, cut[0].idx, outcome, detail=_CRASHED)
+        else:  # a check (or the step between two parts) was cut: ask / go on
+            outcome = record(conn, pid, None, Outcome.RETRY, detail=_CRASHED)
+        unknown += outcome is Outcome.UNKNOWN
+    return unknown
 
 
 def resolve(conn: sa.Connection, post_id: int, decision: str) -> bool:
     """An operator's decision on an ``unknown``/``failed``/``held`` post.
 
-    ``sent``: it did arrive; ``resend``: it did not, send again; ``drop``: give it up;
-    ``approve`` / ``reject``: for a held post (review queue).
+    ``sent``: it did arrive (the parts after it are sent next); ``resend``: it did not, send it
+    again (a post cut mid-way starts again from its first part, never mid-post); ``drop``: give
+    it up; ``approve`` / ``reject``: for a held post (review queue).
     """
     allowed = {
         "sent": ((PostState.UNKNOWN,), PostState.SENT),
@@ -275,18 +390,28 @@ def resolve(conn: sa.Connection, post_id: int, decision: str) -> bool:
         .where(t.c.id == post_id, t.c.state.in_([s.value for s in sources]))
         .values(state=target.value, updated_at=now(), next_attempt_at=None)
     )
-    if res.rowcount and decision in ("sent", "resend"):
-        # parts follow the post: "sent" accepts the ambiguous ones, "resend" retries only them
-        new = PostState.SENT if decision == "sent" else PostState.PENDING
+    if not res.rowcount:
+        return False
+    rows = parts(conn, post_id)
+    stuck = [PartState.UNKNOWN.value, PartState.FAILED.value]
+    if decision == "sent" and rows:
         conn.execute(
             pp.update()
-            .where(
-                pp.c.post_id == post_id,
-                pp.c.state.in_([PostState.UNKNOWN.value, PostState.FAILED.value]),
-            )
-            .values(state=new.value)
+            .where(pp.c.post_id == post_id, pp.c.state.in_(stuck))
+            .values(state=PartState.SENT.value, sent_at=now())
         )
-    return bool(res.rowcount)
+        if any(p.state is PartState.PENDING for p in rows):  # the rest of the post goes next
+            conn.execute(t.update().where(t.c.id == post_id).values(state=PostState.PENDING.value))
+    elif decision == "resend" and rows:
+        mid_post = any(p.state is PartState.SENT for p in rows)
+        again = [*stuck, PartState.CHECKING.value] + ([PartState.SENT.value] if mid_post else [])
+        # a part already out keeps its remote id: the publisher deletes it before sending again
+        conn.execute(
+            pp.update()
+            .where(pp.c.post_id == post_id, pp.c.state.in_(again))
+            .values(state=PartState.PENDING.value, last_error=None)
+        )
+    return True
 
 
 def get(conn: sa.Connection, post_id: int) -> Post | None:
@@ -311,35 +436,16 @@ def counts(conn: sa.Connection) -> dict[str, int]:
     return {r[0]: int(r[1]) for r in rows}
 
 
-def mark_skipped(conn: sa.Connection, post_id: int, detail: str) -> None:
-    """Not for this channel (its routing rules): kept, with the reason, never sent."""
-    _finish(conn, post_id, PostState.SKIPPED, "skipped", detail=detail)
-
-
 # -- parts ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Part:
-    """One message of a post: what to send, and where it stands."""
-
-    idx: int
-    kind: str  # text | photo
-    body: str
-    image: str | None = None
-    state: PostState = PostState.PENDING
-    remote_id: str | None = None
-    attempts: int = 0
-    post_id: int = 0
 
 
 def _part(m: Any) -> Part:
     return Part(
         idx=m["idx"],
-        kind=m["kind"],
+        kind=PartKind(m["kind"]),
         body=m["body"],
         image=m["image"],
-        state=PostState(m["state"]),
+        state=PartState(m["state"]),
         remote_id=m["remote_id"],
         attempts=m["attempts"],
         post_id=m["post_id"],
@@ -363,72 +469,69 @@ def add_parts(conn: sa.Connection, post_id: int, planned: Sequence[Part], first:
             pp.insert().values(
                 post_id=post_id,
                 idx=i,
-                kind=part.kind,
+                kind=part.kind.value,
                 body=part.body,
                 image=part.image,
-                state=PostState.PENDING.value,
+                state=PartState.PENDING.value,
             )
         )
 
 
 def claim_part(conn: sa.Connection, post_id: int) -> Part | None:
-    """The post's next part that was never sent (its lowest pending index), now in flight."""
+    """The post's first part not yet sent, now in flight (a ``checking`` one stays checking: the
+    publisher asks the channel instead of sending). None when that part waits for a person."""
     row = conn.execute(
         sa.select(pp)
-        .where(pp.c.post_id == post_id, pp.c.state == PostState.PENDING.value)
+        .where(pp.c.post_id == post_id, pp.c.state != PartState.SENT.value)
         .order_by(pp.c.idx)
         .limit(1)
     ).first()
     if row is None:
         return None
+    state = PartState(row._mapping["state"])
+    if state not in (PartState.PENDING, PartState.CHECKING):
+        return None
+    new = PartState.IN_FLIGHT if state is PartState.PENDING else state
     res = conn.execute(
         pp.update()
-        .where(pp.c.id == row._mapping["id"], pp.c.state == PostState.PENDING.value)
-        .values(state=PostState.IN_FLIGHT.value, attempts=pp.c.attempts + 1, claimed_at=now())
+        .where(pp.c.id == row._mapping["id"], pp.c.state == state.value)
+        .values(state=new.value, attempts=pp.c.attempts + 1, claimed_at=now())
     )
-    return _part(row._mapping) if res.rowcount == 1 else None
+    if res.rowcount != 1:
+        return None
+    part = _part(row._mapping)
+    return Part(
+        idx=part.idx,
+        kind=part.kind,
+        body=part.body,
+        image=part.image,
+        state=new,
+        remote_id=part.remote_id,
+        attempts=part.attempts + 1,
+        post_id=part.post_id,
+    )
 
 
-def finish_part(
-    conn: sa.Connection,
-    post_id: int,
-    idx: int,
-    state: PostState,
-    *,
-    remote_id: str | None = None,
-    detail: str | None = None,
-    body: str | None = None,
-) -> None:
-    values: dict[str, Any] = dict(state=state.value, last_error=detail)
-    if state is PostState.SENT:
-        values.update(remote_id=remote_id, sent_at=now())
-    if body is not None:
-        values["body"] = body
-    conn.execute(pp.update().where(pp.c.post_id == post_id, pp.c.idx == idx).values(**values))
+def last_remote(conn: sa.Connection, channel: str) -> str | None:
+    """The remote id of the channel's last confirmed part (a reconcile's lower bound)."""
+    return conn.execute(
+        sa.select(pp.c.remote_id)
+        .select_from(pp.join(t, t.c.id == pp.c.post_id))
+        .where(
+            t.c.channel == channel, pp.c.state == PartState.SENT.value, pp.c.remote_id.is_not(None)
+        )
+        .order_by(pp.c.sent_at.desc(), pp.c.id.desc())
+        .limit(1)
+    ).scalar()
+
+
+def forget_remote(conn: sa.Connection, post_id: int, idx: int) -> None:
+    """A part's earlier copy was removed from the channel (before it is sent again)."""
+    conn.execute(pp.update().where(pp.c.post_id == post_id, pp.c.idx == idx).values(remote_id=None))
 
 
 def set_part_body(conn: sa.Connection, post_id: int, idx: int, body: str) -> None:
     conn.execute(pp.update().where(pp.c.post_id == post_id, pp.c.idx == idx).values(body=body))
-
-
-def settle(conn: sa.Connection, post_id: int, outcome: str, detail: str | None = None) -> str:
-    """After a part: the post is pending while parts remain, else sent / unknown / failed."""
-    states = [p.state for p in parts(conn, post_id)]
-    if PostState.PENDING in states or PostState.IN_FLIGHT in states:
-        _finish(conn, post_id, PostState.PENDING, outcome, detail=detail)
-        conn.execute(t.update().where(t.c.id == post_id).values(next_attempt_at=None))
-        return "part"
-    first = conn.execute(
-        sa.select(pp.c.remote_id).where(pp.c.post_id == post_id).order_by(pp.c.idx).limit(1)
-    ).scalar()
-    if PostState.UNKNOWN in states:
-        _finish(conn, post_id, PostState.UNKNOWN, "unknown", detail=detail or "a part is unknown")
-        return "unknown"
-    if PostState.FAILED in states:
-        _finish(conn, post_id, PostState.FAILED, "failed", detail=detail or "a part failed")
-        return "failed"
-    _finish(conn, post_id, PostState.SENT, "sent", remote_id=first)
-    return "sent"
 
 
 # -- edits ------------------------------------------------------------------------------------

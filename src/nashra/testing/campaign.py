@@ -109,31 +109,53 @@ class Figures:
     articles: int = 0
     posts: int = 0
     messages_planned: int = 0
-    accepted: int = 0
+    accepted: int = 0  # messages readers of the channel see
     kills: int = 0
-    duplicates: int = 0  # accepted messages whose part was accepted more than once
-    silent_losses: int = 0  # parts never accepted whose post is not failed/unknown
+    kills_while_open: int = 0  # kills while posts were still waiting to go out
+    duplicates: int = 0  # messages readers see more than once
+    exactly_once: int = 0  # posts whose every part readers see exactly once
+    out_of_order: int = 0  # posts whose parts readers see in another order
+    headless: int = 0  # parts readers see without the part before them right above
+    silent_losses: int = 0  # parts never seen whose post is not failed/unknown
     unknown: int = 0
     failed: int = 0
     unfinished: int = 0  # posts still pending/in flight when the campaign ended
+    checks: int = 0  # reconcile checks made (maybe-sent parts asked about)
     early_sends: int = 0  # requests through the bot before a 429's retry_after ran out
     max_per_window: int = 0
     window: float = 60.0
     limit: int = 20
     max_u16: int = 0
+    restarts_sending: int = 0  # restarts whose process sent before it was killed
+    restart_to_send: list[float] = field(default_factory=list)  # seconds, per such restart
+    silent_restarts: int = 0  # processes that lived ≥ 30 s with posts open and never sent
     injected: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
+    @property
+    def unknown_share(self) -> float:
+        return self.unknown / max(self.posts, 1)
+
     def lines(self) -> list[str]:
+        waits = sorted(self.restart_to_send)
+        worst = f"{waits[-1]:.1f}" if waits else "-"
+        p95 = f"{waits[int(0.95 * (len(waits) - 1))]:.1f}" if waits else "-"
         return [
             f"articles {self.articles}, posts {self.posts},"
-            f" messages planned {self.messages_planned}, accepted {self.accepted},"
-            f" SIGKILLs {self.kills}, {self.seconds:.1f} s",
+            f" messages planned {self.messages_planned}, seen in the channel {self.accepted},"
+            f" SIGKILLs {self.kills} ({self.kills_while_open} with posts open),"
+            f" {self.seconds:.1f} s",
             f"faults injected: {dict(sorted(self.injected.items()))}",
-            f"accepted more than once: {self.duplicates} (goal 0)",
-            f"neither accepted nor failed/unknown: {self.silent_losses} (goal 0);"
+            f"posts delivered exactly once: {self.exactly_once} of {self.posts};"
+            f" messages seen twice: {self.duplicates} (goal 0)",
+            f"parts out of order: {self.out_of_order}; headless parts: {self.headless} (goal 0)",
+            f"neither delivered nor failed/unknown: {self.silent_losses} (goal 0);"
             f" unfinished {self.unfinished}",
-            f"unknown (flagged for a person): {self.unknown}; failed: {self.failed}",
+            f"unknown (left to a person): {self.unknown} = {100 * self.unknown_share:.2f}% of posts"
+            f" (goal ≤ 1%); failed: {self.failed}; reconcile checks: {self.checks}",
+            f"restart → first send, over {self.restarts_sending} restarts that sent: p95 {p95} s,"
+            f" worst {worst} s (goal ≤ 30 s); processes alive ≥ 30 s that never sent:"
+            f" {self.silent_restarts}",
             f"sends before retry_after ran out: {self.early_sends} (goal 0)",
             f"most sends to one chat in any {self.window:g} s window: {self.max_per_window}"
             f" (limit {self.limit})",
@@ -151,19 +173,11 @@ def _max_window(times: list[float], window: float) -> int:
     return best
 
 
-def run_campaign(
-    workdir: Path,
-    *,
-    articles: int = 12,
-    kills: int = 3,
-    window: float = 3.0,
-    faults: Faults | None = None,
-    seed: int = 7,
-    deadline: float = 120.0,
-) -> Figures:
-    rng = random.Random(seed)
-    workdir.mkdir(parents=True, exist_ok=True)
-    faults = faults or Faults(
+CHAT, CHECKS = "@campaign", "-100424242"
+
+
+def default_faults(seed: int) -> Faults:
+    return Faults(
         rate_limit=0.06,
         error_before=0.03,
         error_after=0.03,
@@ -174,8 +188,42 @@ def run_campaign(
         hang=1.5,
         seed=seed,
     )
+
+
+def _open_posts(store: Store) -> int:
+    with store.read() as conn:
+        counts = outbox.counts(conn)
+    return counts.get("pending", 0) + counts.get("in_flight", 0)
+
+
+def _posts(store: Store) -> int:
+    with store.read() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(schema.posts)).scalar() or 0)
+
+
+def run_campaign(
+    workdir: Path,
+    *,
+    articles: int = 12,
+    kills: int = 3,
+    window: float = 3.0,
+    faults: Faults | None = None,
+    seed: int = 7,
+    deadline: float = 120.0,
+    life: tuple[float, float] = (1.0, 4.0),
+    long_life: float = 0.05,
+    lease: float = 3.0,
+    reconcile: bool = True,
+) -> Figures:
+    """``kills`` SIGKILLs of ``nashra run``: the first process runs until every article is
+    queued, each later one lives ``life`` seconds (uniform; a ``long_life`` share of them 10–20 s,
+    so "sending again after a restart" is seen on processes that are not killed at once)."""
+    rng = random.Random(seed)
+    workdir.mkdir(parents=True, exist_ok=True)
+    faults = faults if faults is not None else default_faults(seed)
     fake = FakeTelegram({TOKEN}, faults=faults, chat_limit=20, chat_window=window).start()
-    fake.add_chat("@campaign")
+    fake.add_chat(CHAT)
+    fake.add_chat(CHECKS)
     origin = Origin().start()
     origin.body = feed(articles, seed, origin.url)
     db = workdir / "nashra.db"
@@ -184,10 +232,11 @@ def run_campaign(
         f'[database]\nurl = "sqlite:///{db}"\n'
         '[fetch]\nallow_networks = ["127.0.0.0/8"]\nper_host_delay = 0.0\n'
         f'[[sources]]\nname = "campaign"\nurl = "{origin.url}/feed.xml"\nfirst_run = "post_all"\n'
-        f'[[channels]]\nname = "tg"\nkind = "telegram"\nchat_id = "@campaign"\n'
+        f'[[channels]]\nname = "tg"\nkind = "telegram"\nchat_id = "{CHAT}"\n'
         f'token_env = "CAMPAIGN_BOT_TOKEN"\napi_base = "{fake.url}"\ntimeout = 1.0\n'
-        "lease_seconds = 1.0\n"
-        f"pace = {{ per_window = 20, window_seconds = {window}, min_gap = 0.02 }}\n",
+        f"lease_seconds = {lease}\n"
+        + (f'reconcile_chat = "{CHECKS}"\n' if reconcile else "")
+        + f"pace = {{ per_window = 20, window_seconds = {window}, min_gap = 0.02 }}\n",
         encoding="utf-8",
     )
     env = dict(os.environ, CAMPAIGN_BOT_TOKEN=TOKEN)
@@ -195,67 +244,117 @@ def run_campaign(
     log = open(workdir / "run.log", "ab")  # noqa: SIM115 (closed in finally)
     started = time.monotonic()
     figures = Figures(articles=articles, window=window, limit=20)
-    store: Store | None = None
+    store = Store(f"sqlite:///{db}")  # migrates the file before the first daemon opens it
+    lives: list[tuple[float, float]] = []  # (start, end) of each process, monotonic
     try:
         for k in range(kills + 1):
+            begin = time.monotonic()
             proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=log, cwd=workdir)
+            if k == 0:  # until every article is queued (ingest), then a random moment more
+                while _posts(store) < articles and time.monotonic() - started < deadline:
+                    time.sleep(0.2)
+                time.sleep(rng.uniform(*life))
+            elif k < kills:
+                long = rng.random() < long_life
+                time.sleep(rng.uniform(10.0, 20.0) if long else rng.uniform(*life))
             if k < kills:
-                time.sleep(rng.uniform(2.5, 6.0))  # startup ≈ 2 s, then mid-publishing
+                figures.kills_while_open += _open_posts(store) > 0
                 proc.send_signal(signal.SIGKILL)
                 proc.wait()
+                lives.append((begin, time.monotonic()))
                 figures.kills += 1
                 continue
-            store = store or Store(f"sqlite:///{db}")
             while time.monotonic() - started < deadline:
                 time.sleep(1.0)
-                with store.read() as conn:
-                    counts = outbox.counts(conn)
-                open_ = counts.get("pending", 0) + counts.get("in_flight", 0)
-                if sum(counts.values()) and not open_:
+                if _posts(store) and not _open_posts(store):
                     break
             proc.send_signal(signal.SIGTERM)
             try:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 proc.kill()
+            lives.append((begin, time.monotonic()))
         figures.seconds = time.monotonic() - started
-        store = store or Store(f"sqlite:///{db}")
         _measure(store, fake, figures)
+        _restarts(fake, lives[1:], figures)
     finally:
         log.close()
         fake.stop()
         origin.stop()
-        if store is not None:
-            store.close()
+        store.close()
     return figures
 
 
+def _restarts(fake: FakeTelegram, lives: list[tuple[float, float]], f: Figures) -> None:
+    """Per restart: seconds from the process's start to its first request that posts."""
+    posting = sorted(
+        at for at, _tok, method, _chat in fake.requests if method.startswith(("send", "forward"))
+    )
+    last_post = posting[-1] if posting else 0.0
+    for begin, end in lives:
+        first = next((t for t in posting if begin <= t < end), None)
+        if first is not None:
+            f.restarts_sending += 1
+            f.restart_to_send.append(first - begin)
+        elif end - begin >= 30.0 and begin < last_post:
+            f.silent_restarts += 1
+
+
 def _measure(store: Store, fake: FakeTelegram, f: Figures) -> None:
-    seen: dict[str, int] = {}
-    for m in fake.accepted:
-        seen[m.text] = seen.get(m.text, 0) + 1
-        f.max_u16 = max(f.max_u16, tg.u16(m.text))
-    f.accepted = len(fake.accepted)
-    f.duplicates = sum(c - 1 for c in seen.values() if c > 1)
+    shown = sorted(fake.messages(CHAT), key=lambda m: m.message_id)
+    f.accepted = len(shown)
+    f.max_u16 = max((tg.u16(m.text) for m in shown), default=0)
+    where: dict[str, tuple[int, int]] = {}  # text → (post id, part idx)
+    planned: dict[int, int] = {}
     with store.read() as conn:
-        f.posts = int(
-            conn.execute(sa.select(sa.func.count()).select_from(schema.posts)).scalar() or 0
-        )
+        f.posts = _posts(store)
         counts = outbox.counts(conn)
         posts = conn.execute(sa.select(schema.posts.c.id, schema.posts.c.state)).all()
-        for pid, state in posts:
+        state = dict((int(pid), str(st)) for pid, st in posts)
+        for pid in state:
             parts = outbox.parts(conn, pid)
+            planned[pid] = len(parts)
             f.messages_planned += len(parts)
             for p in parts:
-                texts = {tg.plain(p.body).strip(), tg.to_plain_fallback(p.body).strip()}
-                if not any(t in seen for t in texts) and state not in ("failed", "unknown"):
-                    if state in ("pending", "in_flight"):
-                        f.unfinished += 1
-                    else:
-                        f.silent_losses += 1
+                for text in {tg.plain(p.body).strip(), tg.to_plain_fallback(p.body).strip()}:
+                    where[text] = (pid, p.idx)
+        f.checks = int(
+            conn.execute(
+                sa.select(sa.func.count())
+                .select_from(schema.sends)
+                .where(schema.sends.c.action == "check")
+            ).scalar()
+            or 0
+        )
+    seen: dict[tuple[int, int], int] = {}
+    order: dict[int, list[int]] = {}
+    previous: tuple[int, int] | None = None
+    for m in shown:
+        key = where.get(m.text)
+        if key is None:
+            previous = None
+            continue
+        seen[key] = seen.get(key, 0) + 1
+        order.setdefault(key[0], []).append(key[1])
+        if key[1] > 0 and previous != (key[0], key[1] - 1):
+            f.headless += 1
+        previous = key
+    f.duplicates = sum(c - 1 for c in seen.values() if c > 1)
+    for pid, n in planned.items():
+        got = order.get(pid, [])
+        if got != sorted(got):
+            f.out_of_order += 1
+        if n and got == list(range(n)):
+            f.exactly_once += 1
+        missing = [i for i in range(n) if (pid, i) not in seen]
+        if missing and state[pid] not in ("failed", "unknown", "skipped", "rejected"):
+            if state[pid] in ("pending", "in_flight"):
+                f.unfinished += 1
+            else:
+                f.silent_losses += 1
     f.unknown = counts.get("unknown", 0)
     f.failed = counts.get("failed", 0)
     f.early_sends = len(fake.early)
-    sends = [t for t, _tok, method, chat in fake.requests if method.startswith("send")]
+    sends = [t for t, _tok, m, chat in fake.requests if m.startswith("send") and chat == CHAT]
     f.max_per_window = _max_window(sends, f.window)
     f.injected = dict(fake.faults.counts)

@@ -26,6 +26,8 @@ class Faults:
     reset_after: float = 0.0
     hang: float = 5.0  # seconds a "timeout" holds the connection
     seed: int = 0
+    methods: frozenset[str] | None = None  # only requests to these methods (None: all)
+    limit: int | None = None  # at most this many faults in all (None: no limit)
     rng: random.Random = field(init=False)
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -33,8 +35,12 @@ class Faults:
         self.rng = random.Random(self.seed)
         self._lock = threading.Lock()
 
-    def draw(self, stage: str) -> str | None:
+    def draw(self, stage: str, method: str | None = None) -> str | None:
         """One fault for this request at ``stage`` ("before" or "after"), or None."""
+        if self.methods is not None and method not in self.methods:
+            return None
+        if self.limit is not None and sum(self.counts.values()) >= self.limit:
+            return None
         if stage == "before":
             options = [
                 ("429", self.rate_limit),

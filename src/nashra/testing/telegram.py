@@ -5,7 +5,10 @@
         ... point a channel's ``api_base`` at ``tg.url`` ...
         tg.accepted   # what a reader of the channel would see
 
-Implemented: getMe, sendMessage, sendPhoto, editMessageText, editMessageCaption. Limits as the
+Implemented: getMe, sendMessage, sendPhoto, editMessageText, editMessageCaption, forwardMessage,
+deleteMessage. Message ids count up one by one per chat, as in a channel or supergroup; a deleted
+message is gone for forwardMessage ("message to forward not found"), editMessageText ("message to
+edit not found") and deleteMessage ("message to delete not found"). Limits as the
 Bot API documents them: 1-4096 characters of text and ≤ 1024 of caption *after entity parsing*
 (counted here in UTF-16 units), parse_mode=HTML with Telegram's tag subset and only the
 ``&lt; &gt; &amp; &quot;`` named entities (400 "can't parse entities" otherwise), 20 messages per
@@ -115,6 +118,8 @@ class Accepted:
     at: float  # time.monotonic()
     photo: str | None = None
     edits: list[str] = field(default_factory=list)
+    deleted: bool = False
+    forwarded_from: tuple[str, int] | None = None  # (chat, message id) of a forwarded copy
 
 
 class _Reply(Exception):
@@ -147,11 +152,12 @@ class FakeTelegram(FakeServer):
         self.requests: list[tuple[float, str, str, str]] = []  # (at, token, method, chat)
         self.early: list[tuple[float, str, str]] = []  # (at, token, method)
         self.rate_limited = 0
+        self.delay = 0.0  # seconds every reply is held back (a slow service)
         self._blocked_until: dict[str, float] = {}
         self._sends: dict[str, list[float]] = {}
         self._bot_sends: dict[str, list[float]] = {}
         self._lock = threading.RLock()
-        self._next_id = 1
+        self._next_id: dict[str, int] = {}
         self.url = ""
         self._server: QuietServer | None = None
 
@@ -169,8 +175,46 @@ class FakeTelegram(FakeServer):
         self.add_chat(new_id)
 
     def messages(self, chat_id: str | None = None) -> list[Accepted]:
+        """What a reader of the chat sees now: its messages not deleted, in order."""
         with self._lock:
-            return [m for m in self.accepted if chat_id is None or m.chat_id == str(chat_id)]
+            return [
+                m
+                for m in self.accepted
+                if (chat_id is None or m.chat_id == str(chat_id)) and not m.deleted
+            ]
+
+    def inject(self, chat_id: str, text: str) -> Accepted:
+        """A message someone else (an editor, another bot) posts in the chat."""
+        with self._lock:
+            chat = self.chats[str(chat_id)]
+            msg = Accepted(chat.id, 0, "sendMessage", text, text, time.monotonic())
+            msg.message_id = self._next_id.get(chat.id, 1)
+            self._next_id[chat.id] = msg.message_id + 1
+            self.accepted.append(msg)
+            return msg
+
+    def _find(self, chat: Chat, mid: int) -> Accepted | None:
+        for m in self.accepted:
+            if m.chat_id == chat.id and m.message_id == mid and not m.deleted:
+                return m
+        return None
+
+    def _post(self, token: str, chat: Chat, msg: Accepted) -> dict[str, Any]:
+        """Record an accepted message under the chat's next id (pacing was checked)."""
+        self._sends.setdefault(chat.id, []).append(msg.at)
+        self._bot_sends.setdefault(token, []).append(msg.at)
+        msg.message_id = self._next_id.get(chat.id, 1)
+        self._next_id[chat.id] = msg.message_id + 1
+        self.accepted.append(msg)
+        result: dict[str, Any] = {
+            "message_id": msg.message_id,
+            "chat": {"id": chat.id},
+            "date": int(time.time()),
+        }
+        result["caption" if msg.photo else "text"] = msg.text
+        if msg.photo:
+            result["photo"] = [{"file_id": msg.photo, "width": 1, "height": 1}]
+        return result
 
     # -- the API ---------------------------------------------------------------------------
     def _chat(self, payload: dict[str, Any]) -> Chat:
@@ -214,12 +258,16 @@ class FakeTelegram(FakeServer):
         if len(second) >= self.bot_per_second:
             raise _Reply(429, "Too Many Requests: retry after 1", retry_after=1)
 
-    def _accept(self, token: str, method: str, payload: dict[str, Any]) -> dict[str, Any]:
+    def _accept(self, token: str, method: str, payload: dict[str, Any]) -> Any:
         now = time.monotonic()
         if method == "getMe":
             return {"id": int(token.split(":")[0]), "is_bot": True, "username": "nashra_test_bot"}
         if method in ("editMessageText", "editMessageCaption"):
             return self._edit(method, payload)
+        if method == "deleteMessage":
+            return self._delete(payload)
+        if method == "forwardMessage":
+            return self._forward(token, payload, now)
         chat = self._chat(payload)
         if method == "sendMessage":
             text, source = self._text(payload, "text", 4096)
@@ -230,19 +278,50 @@ class FakeTelegram(FakeServer):
                 raise _Reply(400, "Bad Request: wrong file identifier/HTTP URL specified")
             text, source = self._text(payload, "caption", 1024)
         self._pace(token, chat, now)
-        self._sends.setdefault(chat.id, []).append(now)
-        self._bot_sends.setdefault(token, []).append(now)
-        msg = Accepted(chat.id, self._next_id, method, text, source, now, photo)
-        self._next_id += 1
-        self.accepted.append(msg)
-        result: dict[str, Any] = {"message_id": msg.message_id, "chat": {"id": chat.id}}
-        result["caption" if photo else "text"] = text
+        return self._post(token, chat, Accepted(chat.id, 0, method, text, source, now, photo))
+
+    def _forward(self, token: str, payload: dict[str, Any], now: float) -> dict[str, Any]:
+        chat = self._chat(payload)
+        source = self._chat({"chat_id": payload.get("from_chat_id", "")})
+        try:
+            mid = int(payload.get("message_id", 0))
+        except (TypeError, ValueError) as exc:
+            raise _Reply(400, "Bad Request: message identifier is not specified") from exc
+        original = self._find(source, mid)
+        if original is None:
+            raise _Reply(400, "Bad Request: message to forward not found")
+        self._pace(token, chat, now)
+        copy = Accepted(
+            chat.id,
+            0,
+            "forwardMessage",
+            original.text,
+            original.source,
+            now,
+            original.photo,
+            forwarded_from=(source.id, mid),
+        )
+        result = self._post(token, chat, copy)
+        result["forward_origin"] = {
+            "type": "channel",
+            "chat": {"id": source.id},
+            "message_id": mid,
+            "date": int(time.time()),
+        }
         return result
+
+    def _delete(self, payload: dict[str, Any]) -> bool:
+        chat = self._chat(payload)
+        found = self._find(chat, int(payload.get("message_id", 0) or 0))
+        if found is None:
+            raise _Reply(400, "Bad Request: message to delete not found")
+        found.deleted = True
+        return True
 
     def _edit(self, method: str, payload: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat(payload)
         mid = int(payload.get("message_id", 0))
-        found = [m for m in self.accepted if m.chat_id == chat.id and m.message_id == mid]
+        found = [m for m in [self._find(chat, mid)] if m is not None]
         if not found:
             raise _Reply(400, "Bad Request: message to edit not found")
         key, limit = ("caption", 1024) if method == "editMessageCaption" else ("text", 4096)
@@ -250,7 +329,11 @@ class FakeTelegram(FakeServer):
             raise _Reply(400, "Bad Request: there is no text in the message to edit")
         text, source = self._text(payload, key, limit)
         if text == found[0].text:
-            raise _Reply(400, "Bad Request: message is not modified")
+            raise _Reply(
+                400,
+                "Bad Request: message is not modified: specified new message content and reply"
+                " markup are exactly the same as a current content and reply markup of the message",
+            )
         found[0].text, found[0].source = text, source
         found[0].edits.append(text)
         return {"message_id": mid, "chat": {"id": chat.id}, key: text}
@@ -274,7 +357,9 @@ class FakeTelegram(FakeServer):
             self.requests.append((now, token, method, str(payload.get("chat_id", ""))))
             if token in self.tokens and now < self._blocked_until.get(token, 0.0):
                 self.early.append((now, token, method))
-        fault = self.faults.draw("before")
+        if self.delay:
+            time.sleep(self.delay)
+        fault = self.faults.draw("before", method)
         if fault == "reset":
             return reset(handler)
         if fault == "timeout":
@@ -308,7 +393,8 @@ class FakeTelegram(FakeServer):
                     until = time.monotonic() + float(r.parameters["retry_after"])
                     self._blocked_until[token] = max(self._blocked_until.get(token, 0.0), until)
             return _send(handler, r.status, body)
-        after = self.faults.draw("after") if method.startswith("send") else None
+        posts = method.startswith("send") or method == "forwardMessage"
+        after = self.faults.draw("after", method) if posts else None
         if after == "reset":
             return reset(handler)
         if after == "timeout":
@@ -322,7 +408,15 @@ class FakeTelegram(FakeServer):
         _send(handler, 200, {"ok": True, "result": result})
 
 
-_METHODS = {"getMe", "sendMessage", "sendPhoto", "editMessageText", "editMessageCaption"}
+_METHODS = {
+    "getMe",
+    "sendMessage",
+    "sendPhoto",
+    "editMessageText",
+    "editMessageCaption",
+    "forwardMessage",
+    "deleteMessage",
+}
 
 
 def _send(handler: BaseHTTPRequestHandler, status: int, body: dict[str, Any] | None) -> None:
@@ -355,7 +449,7 @@ def main() -> None:  # pragma: no cover - a manual helper: python -m nashra.test
     try:
         while True:
             time.sleep(5)
-            for msg in fake.accepted[-5:]:
+            for msg in fake.messages()[-5:]:
                 print(msg.message_id, msg.text[:80].replace("\n", " "))
     except KeyboardInterrupt:
         fake.stop()

@@ -14,9 +14,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from nashra.channels import Channel, build_channel, ledger
-from nashra.channels.base import Multipart
 from nashra.errors import NashraError
-from nashra.models import PostState
+from nashra.models import PartKind, PostState
 from nashra.settings import Config
 from nashra.store import articles, outbox, schema
 from nashra.store.util import now
@@ -67,15 +66,15 @@ class Desk:
 
     def can_edit(self, channel: str) -> bool:
         ch = self.channels.get(channel)
-        return bool(ch and ch.can_edit)
+        return bool(ch and ch.traits.can_edit)
 
     def parts(self, conn: sa.Connection, p: queries.PostView) -> list[PreviewPart]:
         """The messages the channel will send for this post (its own ``plan``)."""
-        ch: object = self.channels.get(p.channel)
+        ch = self.channels.get(p.channel)
         stored = outbox.get(conn, p.id)
-        if isinstance(ch, Multipart) and stored is not None:
-            planned = ch.plan(stored)
-            return preview_parts([(x.kind, x.body, x.image) for x in planned], True)
+        planned = list(ch.plan(stored)) if ch is not None and stored is not None else []
+        if any(x.kind is not PartKind.POST for x in planned):  # messages (Telegram's)
+            return preview_parts([(x.kind.value, x.body, x.image) for x in planned], True)
         return preview_parts([("text", p.text, None)], self.is_html(p.channel))
 
     # -- review --------------------------------------------------------------------------------
