@@ -76,12 +76,12 @@ def check_backoff(attempts: int) -> timedelta:
 
 @dataclass
 class PublishReport:
-    outcomes: Counter[str] = field(default_factory=Counter)
+    outcomes: Counter[str] = field(default_factory=Counter)  # Outcome values
     paused: dict[str, str] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
-        return bool(self.outcomes[Outcome.FAILED] or self.outcomes[Outcome.UNKNOWN])
+        return bool(self.outcomes[Outcome.FAILED.value] or self.outcomes[Outcome.UNKNOWN.value])
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +195,7 @@ async def _run_channel(
             continue
         if outcome is None:
             return
-        report.outcomes[outcome] += 1
+        report.outcomes[outcome.value] += 1
         if outcome is Outcome.PAUSED:
             with store.read() as conn:
                 report.paused[ch.name] = ledger_.state(conn, ch.name).paused_reason or "paused"
@@ -216,9 +216,9 @@ async def _step(
     key = pacing.throttle_key if pacing else None
     edit: Post | None = None
     with store.tx() as conn:
-        report.outcomes[Outcome.UNKNOWN] += outbox.recover_stale(
-            conn, lease(ch), channel=ch.name, crashed=on_crash(ch.traits)
-        )
+        cut = outbox.recover_stale(conn, lease(ch), channel=ch.name, crashed=on_crash(ch.traits))
+        if cut:
+            report.outcomes[Outcome.UNKNOWN.value] += cut
         if pacing is not None:
             wait = ledger_.wait_for(conn, ch.name, pacing)
             if wait > 0:
