@@ -34,6 +34,7 @@ from nashra.errors import (
     Rejected,
     StoreError,
 )
+from nashra.extract import PAGE_DROPS
 from nashra.fetch import Fetcher
 from nashra.models import Article, Discovered, Enrichment, PostState, SourceSpec
 from nashra.pool import ExtractPool
@@ -415,7 +416,14 @@ class Ingest:
             if not changed_title:
                 report.unchanged += 1
                 return None
-        prepared = await self._prepared(spec, item, key, fetch_page=publish)
+        try:
+            prepared = await self._prepared(spec, item, key, fetch_page=publish)
+        except Rejected as drop:
+            if known is None and drop.reason in PAGE_DROPS:  # a video page: never fetched again
+                with self.store.tx() as conn:
+                    title = clean_display(item.title or "")
+                    articles.mark_seen(conn, key, spec.name, item.url, title)
+            raise
         if prepared.fallback:
             self._event("extract", "drop", "drop.fallback_feed", spec, item.url, prepared.fallback)
         known_id = None if known is None else int(known["id"])

@@ -23,7 +23,7 @@ from nashra.dedupe.identity import content_hash
 from nashra.dedupe.urls import canonical_url, is_web_url
 from nashra.enrich import Enricher
 from nashra.errors import ExtractError, NashraError, Rejected
-from nashra.extract import SiteRules, extract_page, from_feed
+from nashra.extract import PAGE_DROPS, SiteRules, byline, extract_page, from_feed
 from nashra.models import Article, Discovered, Enrichment, Extracted
 
 __all__ = [
@@ -111,7 +111,8 @@ def build_article(source: str, item: Discovered, ex: Extracted, key: str) -> Art
         canonical_url=canonical_url(ex.canonical_url or url),
         title=title,
         blocks=blocks,
-        author=clean_display(item.author or ex.author or "") or None,
+        # people only: a feed's author that is an agency or the outlet itself is no byline
+        author=byline(item.author, not_names=(outlet, source, item.outlet)) or ex.author,
         published=published,
         modified=item.updated or ex.modified,
         outlet=clean_display(outlet),
@@ -148,7 +149,7 @@ def _extracted(job: PrepJob) -> tuple[Extracted, str | None]:
     rules = _site_rules(tuple(sorted(job.rules.items()))) if job.rules else None
     try:
         return extract_page(job.body, job.url, hint=item, rules=rules), None
-    except NashraError as exc:
+    except (NashraError, Rejected) as exc:  # no article on the page: the feed's text, if any
         if not (item.content_html or item.summary_html):
             raise
         return from_feed(item, exc.code), f"{exc.code}: {exc}"

@@ -1,96 +1,58 @@
-"""The extraction quality gate: trafilatura's evaluation pages through ``extract_page``.
+"""The extraction quality gate: fundus's 258 pages and trafilatura's 200, Nashra beside
+trafilatura alone in the same run (``extraction_sets.py`` holds the sets and the comparison
+rules).
 
-A page passes when every ``with`` snippet is in the extracted body and no ``without`` snippet is
-(the corpus's own rule, see ``../shared/data/README.md``). The pass rate, and the title, author
-and date accuracy where the corpus has gold values, must stay at or above the floors pinned in
-``baseline.json``. Floors may only be raised (see README.md here). Run with ``-s`` to see the
-figures.
+For each set and each of title, author, date and body: Nashra's pass rate on all the pages is at
+or above the floor pinned in ``baseline.json`` (floors may only be raised, see README.md), and
+above trafilatura alone's. The tuning and held-back halves are printed (``-s``) and pinned too.
 """
 
 from __future__ import annotations
 
 import json
-import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from nashra.errors import ExtractError
-from nashra.extract import extract_page
+from tests.eval.extraction_sets import FIELDS, Report, all_cases, evaluate, print_report
 
 BASELINE = json.loads((Path(__file__).with_name("baseline.json")).read_text(encoding="utf-8"))
-
-
-def _key(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
-def _names(value: str | list[str] | None) -> set[str]:
-    """Author names as a set: gold may be a list, trafilatura joins several with '; '."""
-    items = value if isinstance(value, list) else (value or "").split(";")
-    return {_key(n) for n in items if n.strip()}
-
-
-@dataclass
-class Score:
-    pages: int = 0
-    passed: int = 0
-    errors: int = 0
-    title: tuple[int, int] = (0, 0)  # (right, with gold)
-    author: tuple[int, int] = (0, 0)
-    date: tuple[int, int] = (0, 0)
-
-
-def _bump(pair: tuple[int, int], right: bool) -> tuple[int, int]:
-    return pair[0] + right, pair[1] + 1
+SETS = ("fundus", "trafilatura")
+# Where Nashra does not beat trafilatura alone yet (measured; see baseline.json "measured").
+NOT_YET: dict[tuple[str, str], str] = {
+    ("trafilatura", "date"): "169/199 against trafilatura alone's 171/199 (2026-12-04)",
+}
 
 
 @pytest.fixture(scope="module")
-def score(shared_data: Path) -> Score:
-    root = shared_data / "extraction" / "trafilatura_eval"
-    lines = (root / "sample_groundtruth.jsonl").read_text(encoding="utf-8").splitlines()
-    s = Score()
-    for row in map(json.loads, filter(None, lines)):
-        s.pages += 1
-        try:
-            got = extract_page((root / row["html_path"]).read_bytes(), row["url"])
-        except ExtractError:
-            s.errors += 1
-            continue
-        text = got.text
-        s.passed += all(w in text for w in row["with"]) and not any(
-            w in text for w in row["without"]
-        )
-        if row["title"]:
-            s.title = _bump(s.title, _key(got.title) == _key(row["title"]))
-        if row["author"]:
-            s.author = _bump(s.author, _names(got.author) == _names(row["author"]))
-        if row["date"]:
-            day = got.published.date().isoformat() if got.published else None
-            s.date = _bump(s.date, day == row["date"])
-    return s
+def report(shared_data: Path) -> Report:
+    rep = evaluate(all_cases())
+    print()
+    print_report(rep)
+    return rep
 
 
-def _rate(pair: tuple[int, int]) -> float:
-    return pair[0] / pair[1] if pair[1] else 0.0
+def test_the_corpora_are_all_there(report: Report) -> None:
+    for set_ in SETS:
+        pages = report.pooled(set_, "nashra", "body", ("tune", "held")).total
+        assert pages == BASELINE["pages"][set_], "an evaluation corpus changed: re-measure"
 
 
-def test_the_corpus_is_all_there(score: Score) -> None:
-    assert score.pages == BASELINE["pages"], "the evaluation corpus changed: re-measure the floors"
+@pytest.mark.parametrize("half", ["all", "tune", "held"])
+@pytest.mark.parametrize("field", FIELDS)
+@pytest.mark.parametrize("set_", SETS)
+def test_at_or_above_the_floor(report: Report, set_: str, field: str, half: str) -> None:
+    halves = ("tune", "held") if half == "all" else (half,)
+    ours = report.pooled(set_, "nashra", field, halves)
+    assert ours.rate >= BASELINE["floors"][set_][half][field], f"{set_} {field} {half}: {ours}"
 
 
-def test_pass_rate_at_or_above_the_floor(score: Score) -> None:
-    rate = score.passed / score.pages
-    print(
-        f"\nextraction gate: {score.passed}/{score.pages} pages pass ({rate:.3f}), "
-        f"{score.errors} without an article"
-    )
-    assert rate >= BASELINE["floors"]["pass_rate"]
-
-
-@pytest.mark.parametrize("field", ["title", "author", "date"])
-def test_metadata_accuracy_at_or_above_the_floor(score: Score, field: str) -> None:
-    pair = getattr(score, field)
-    print(f"\n{field} accuracy: {pair[0]}/{pair[1]} ({_rate(pair):.3f})")
-    assert _rate(pair) >= BASELINE["floors"][field]
+@pytest.mark.parametrize("field", FIELDS)
+@pytest.mark.parametrize("set_", SETS)
+def test_beats_trafilatura_alone(report: Report, set_: str, field: str) -> None:
+    ours = report.pooled(set_, "nashra", field, ("tune", "held"))
+    theirs = report.pooled(set_, "trafilatura", field, ("tune", "held"))
+    if (set_, field) in NOT_YET:
+        assert ours.rate <= theirs.rate, "Nashra beats trafilatura here now: take it off NOT_YET"
+        pytest.xfail(NOT_YET[(set_, field)])
+    assert ours.rate > theirs.rate, f"{set_} {field}: Nashra {ours}, trafilatura {theirs}"

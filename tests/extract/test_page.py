@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import trafilatura
 
-from nashra.errors import ExtractError
+from nashra.errors import ExtractError, Rejected
 from nashra.extract import extract_page
 from nashra.models import Block, BlockKind, Discovered
 
@@ -119,10 +119,16 @@ def test_no_date_at_all_rather_than_a_related_links_date() -> None:
     assert got.published is None and got.date_source is None
 
 
+def test_an_empty_document_is_an_extract_error_with_where() -> None:
+    with pytest.raises(ExtractError) as info:
+        extract_page(b"", "https://example.org/empty")
+    assert info.value.where == "https://example.org/empty"
+    assert info.value.code == "extract"
+
+
 @pytest.mark.parametrize(
     ("description", "html"),
     [
-        ("an empty document", b""),
         (
             "a page with navigation only",
             "<html><body><nav><a href='/'>الرئيسية</a></nav></body></html>",
@@ -134,12 +140,12 @@ def test_no_date_at_all_rather_than_a_related_links_date() -> None:
         ("a one-line page", "<html><body><p>قريبا.</p></body></html>"),
     ],
 )
-def test_no_article_raises_extract_error_with_where(description: str, html: str | bytes) -> None:
+def test_no_article_is_a_drop_not_an_error(description: str, html: str | bytes) -> None:
     url = "https://example.org/empty"
-    with pytest.raises(ExtractError) as info:
+    with pytest.raises(Rejected) as info:
         extract_page(html, url)
-    assert info.value.where == url, description
-    assert info.value.code == "extract"
+    assert info.value.reason in ("no_article", "too_short"), description
+    assert url in info.value.detail
 
 
 def test_an_arabic_byline_in_words_beats_the_site_headers_date_of_today() -> None:

@@ -104,7 +104,7 @@ def test_hostile_items_are_recorded_and_the_cycle_goes_on(site: Site, tmp_path: 
     methods = {r.title: (r.method, r.fallback_reason) for r in rows}
     assert methods["حملة تلقيح وطنية"] == ("page", None)
     assert methods["خبر صفحته مفقودة"] == ("feed", "fetch.status")
-    assert methods["صفحة بلا مقال"] == ("feed", "extract")
+    assert methods["صفحة بلا مقال"] == ("feed", "drop.too_short")
 
     # The broken source recovers: the next cycle reads it and keeps everything accepted before.
     site.add("/broken-feed", rss([]), content_type="application/rss+xml")

@@ -17,7 +17,7 @@ import re
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 import htmldate
 from lxml.html import HtmlElement
@@ -144,13 +144,54 @@ def _from_byline(meta: PageMeta, reference: datetime, now: datetime) -> datetime
     return None
 
 
-def _from_markup(tree: HtmlElement) -> datetime | None:
-    """Last resort: htmldate's quick search (no free-text search: it invents days for Arabic)
-    on the page without its related links, sidebars and comments."""
+def _from_markup(tree: HtmlElement, *, extensive: bool) -> datetime | None:
+    """Last resort: htmldate's quick search on the page without its related links, sidebars
+    and comments; then, only on pages not in Arabic script (its Latin free-text patterns read
+    digits of unrelated Arabic text as days), its extensive search on the whole page."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         found = htmldate.find_date(pruned_copy(tree), extensive_search=False, original_date=True)
+        if not found and extensive:
+            found = htmldate.find_date(tree, extensive_search=True, original_date=True)
     return _from_groups((*found.split("-"), None, None, None)) if found else None
+
+
+def _page_zone(meta: PageMeta | None, now: datetime) -> tzinfo | None:
+    """A zone other than UTC that the page writes one of its own stamps in, if any."""
+    if meta is None:
+        return None
+    raws = [*meta.published, *meta.modified, *(v for k, v in meta.byline if k == "iso")]
+    for raw in raws:
+        value = parse_stamp(raw)
+        offset = value.utcoffset() if value is not None else None
+        if value is not None and offset and _plausible(value, now):
+            return value.tzinfo
+    return None
+
+
+def _shown_zone(meta: PageMeta | None, instant: datetime, now: datetime) -> tzinfo | None:
+    """The zone in which the page *shows* a UTC ``instant``: a byline text with a wall time that
+    differs from it by whole quarter hours (``Brasília 03/05/2022 21:44`` for 00:44Z)."""
+    if meta is None:
+        return None
+    utc = instant.astimezone(UTC).replace(tzinfo=None)
+    for kind, raw in meta.byline:
+        if kind != "text" or not re.search(r"\d{1,2}:\d\d", raw):
+            continue
+        shown = _parse_byline_text(raw, now)
+        if shown is None or (shown.hour, shown.minute) == (0, 0):
+            continue
+        delta = shown.replace(tzinfo=None, second=0) - utc.replace(second=0)
+        if delta.total_seconds() % 900 == 0 and delta and abs(delta) <= timedelta(hours=14):
+            return timezone(delta)
+    return None
+
+
+def _is_arabic_page(tree: HtmlElement) -> bool:
+    title = tree.find(".//title")
+    text = (title.text_content() if title is not None else "")[:200]
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum("\u0600" <= c <= "\u06ff" for c in letters) * 2 > len(letters)
 
 
 def choose_dates(
@@ -178,9 +219,15 @@ def choose_dates(
         ]
     )
     if published is None and tree is not None:
-        found = _from_markup(tree)
+        found = _from_markup(tree, extensive=not _is_arabic_page(tree))
         if found is not None and _plausible(found, now):
             published, source = found, "markup"
     modified = feed_mod or meta_mod
     zone = _zone_of((published, modified, meta_pub, meta_mod))
-    return DateChoice(_aware(published, zone), _aware(modified, zone), source)
+    published, modified = _aware(published, zone), _aware(modified, zone)
+    local = None
+    if source != "feed" and published is not None and published.utcoffset() == timedelta(0):
+        local = _page_zone(meta, now) or _shown_zone(meta, published, now)
+    if local is not None and published is not None and published.utcoffset() == timedelta(0):
+        published = published.astimezone(local)  # a UTC stamp shown on the outlet's own day
+    return DateChoice(published, modified, source)

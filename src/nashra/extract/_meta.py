@@ -82,6 +82,9 @@ _OFF_LIMITS = re.compile(
 )
 _OFF_TAGS = frozenset(("a", "aside", "nav", "footer", "form", "select", "option"))
 _BYLINE_MAX_CHARS = 160
+_NEAR_ELEMENTS = 12
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|[\u0661\u0662][\u0660-\u0669]{3}")
+_UPDATED = re.compile(r"تحديث|عدل|updated|aktualisiert|modifi", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +225,36 @@ def _byline_candidates(tree: HtmlElement) -> list[tuple[str, str]]:
             text = " ".join(el.text_content().split())
             if text and len(text) <= _BYLINE_MAX_CHARS:
                 out.append(("text", text))
+    return out + _near_headline(body)
+
+
+def _near_headline(body: HtmlElement) -> list[tuple[str, str]]:
+    """Short texts with a year in the few elements after the first ``<h1>``: the date line a
+    page prints under its headline without marking it («تم نشره الجمعة 24 نيسان 2020»)."""
+    out: list[tuple[str, str]] = []
+    seen_h1 = False
+    after = 0
+    for el in body.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag == "h1" and not seen_h1:
+            seen_h1 = True
+            continue
+        if not seen_h1:
+            continue
+        after += 1
+        if after > _NEAR_ELEMENTS:
+            break
+        if el.tag in _OFF_TAGS or el.tag in ("script", "style"):
+            continue
+        text = " ".join((el.text or "").split())
+        if (
+            text
+            and len(text) <= _BYLINE_MAX_CHARS
+            and _YEAR.search(text)
+            and not _UPDATED.search(text)
+        ):
+            out.append(("text", text))
     return out
 
 

@@ -13,17 +13,22 @@ from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from nashra.arabic import clean_display, normalize
-from nashra.errors import ExtractError
+from nashra.errors import ExtractError, Rejected
 from nashra.extract._blocks import blocks_from_html, blocks_from_tree
-from nashra.extract._cleanup import strip_edges
+from nashra.extract._boiler import drop_blocks, drop_header_lines, find_leads, prune
+from nashra.extract._byline import byline
+from nashra.extract._choose import choose_author, choose_outlet, choose_title, site_keys
+from nashra.extract._cleanup import strip_edges, strip_lead
 from nashra.extract._dates import choose_dates
+from nashra.extract._evidence import gather
 from nashra.extract._meta import read_meta
 from nashra.extract._rules import RuleEffect, SiteRules
-from nashra.models import Block, Discovered, Extracted
+from nashra.models import Block, BlockKind, Discovered, Extracted
 
-__all__ = ["MIN_TEXT_CHARS", "Run", "extract_page", "from_feed", "run_extraction"]
+__all__ = ["MIN_TEXT_CHARS", "PAGE_DROPS", "Run", "extract_page", "from_feed", "run_extraction"]
 
 MIN_TEXT_CHARS = 100  # less body text than this (after stripping) is not an article
+PAGE_DROPS = frozenset(("no_article", "too_short"))  # Rejected reasons of a page with no article
 _CHEAP_DATE = {"extensive_search": False, "original_date": False}
 
 
@@ -52,16 +57,34 @@ def _unique(values: list[str]) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def _body(blocks: list[Block], title: str, leads: list[str], bylines: list[str]) -> list[Block]:
+    """Trafilatura's blocks without boilerplate anywhere, with the page's lead in front."""
+    blocks = strip_edges(drop_blocks(drop_header_lines(strip_lead(blocks, title), bylines)), title)
+    text = normalize("\n".join(b.text for b in blocks))
+    for lead in reversed(leads):
+        folded = normalize(lead)
+        if folded and folded not in text and folded != normalize(title):
+            blocks.insert(0, Block(BlockKind.PARAGRAPH, clean_display(lead)))
+    return blocks
+
+
+def _is_arabic(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum("\u0600" <= c <= "\u06ff" for c in letters) * 2 > len(letters)
+
+
 def run_extraction(
     html: bytes | str, url: str, hint: Discovered | None, rules: SiteRules | None
 ) -> Run:
     tree = _parse(html, url)
     meta = read_meta(tree, url)  # before the rules: metadata and byline are outside the body
+    ev = gather(tree, url)
+    leads = find_leads(tree)
     effects: tuple[RuleEffect, ...] = ()
-    work = tree
+    work = deepcopy(tree)  # trafilatura prunes the tree it is given; dates read the page later
     if rules:
-        work = deepcopy(tree)
         effects = rules.apply(work)
+    prune(work)
     doc = trafilatura.bare_extraction(
         work,
         url=url,
@@ -71,24 +94,37 @@ def run_extraction(
         date_extraction_params=_CHEAP_DATE,  # its date is not used (see _dates.py): keep it cheap
     )
     if doc is None or isinstance(doc, dict) or doc.body is None:
-        raise ExtractError("لا مقال في الصفحة / no article found on the page", where=url)
-    # the feed's title is the one the outlet wrote for syndication (no " | site" suffix)
-    title = clean_display((hint.title if hint else None) or doc.title or "")
-    blocks = strip_edges(blocks_from_tree(doc.body), title)
+        raise Rejected("no_article", f"لا مقال في الصفحة — no article found on the page: {url}")
+    keys = site_keys(ev, (doc.sitename, hint.outlet if hint else None))
+    title = choose_title(ev, hint.title if hint else None, doc.title, keys)
+    blocks = _body(blocks_from_tree(doc.body), title, leads, [v for _, v in ev.authors])
     if sum(len(b.text) for b in blocks) < MIN_TEXT_CHARS:
-        raise ExtractError("نص المقال قصير جدًا / too little article text", where=url)
+        # a video page, a gallery: nothing to post, and not a failure
+        raise Rejected("too_short", f"نص المقال قصير جدًا — too little article text: {url}")
     dates = choose_dates(hint, meta, url, tree=tree)
-    outlet = clean_display(doc.sitename or "") or None
+    arabic = _is_arabic(title)
+    outlet = choose_outlet(
+        ev,
+        configured=hint.source if hint else None,
+        guesses=(hint.outlet if hint else None, doc.sitename),
+        arabic_page=arabic,
+    )
     if outlet and title and normalize(outlet) == normalize(title):
         outlet = None  # trafilatura falls back to the title when a page names no site
-    if outlet is None and hint is not None and hint.outlet:
-        outlet = clean_display(hint.outlet)
+    not_names = [
+        *ev.site_names,
+        *ev.companies,
+        *keys,
+        *(n for n in (outlet, doc.sitename, title, hint.source if hint else None) if n),
+    ]
+    feed_author = hint.author if hint else None
+    author = choose_author(ev, doc.author, feed_author, not_names, arabic_page=arabic)
     extracted = Extracted(
         url=url,
         title=title,
         blocks=tuple(blocks),
         canonical_url=meta.canonical_url,
-        author=clean_display(doc.author or "") or (hint.author if hint else None) or None,
+        author=author,
         published=dates.published,
         modified=dates.modified,
         outlet=outlet,
@@ -110,8 +146,10 @@ def extract_page(
     """The article on the page ``html`` fetched from ``url``.
 
     ``hint`` is the feed entry that pointed here (its date wins; its title, author, outlet and
-    image fill gaps); ``rules`` are the source's per-site CSS rules. Raises ``ExtractError``
-    when the page holds no article.
+    image fill gaps; its ``source``, the configured name, outranks a guessed outlet); ``rules``
+    are the source's per-site CSS rules. Raises ``Rejected`` (a drop, not an error: reason
+    ``no_article`` or ``too_short``) when the page holds no article to post, ``ExtractError``
+    when it cannot be read at all.
     """
     return run_extraction(html, url, hint, rules).extracted
 
@@ -129,7 +167,7 @@ def from_feed(item: Discovered, reason: str) -> Extracted:
         url=item.url or "",
         title=title,
         blocks=tuple(blocks),
-        author=clean_display(item.author or "") or None,
+        author=byline(item.author, not_names=(item.outlet, item.source)),
         published=dates.published,
         modified=dates.modified,
         outlet=clean_display(item.outlet or "") or None,

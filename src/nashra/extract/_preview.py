@@ -5,7 +5,7 @@ Behind ``nashra preview URL`` (the command fetches; this only reads bytes).
 
 from __future__ import annotations
 
-from nashra.errors import ExtractError
+from nashra.errors import ExtractError, Rejected
 from nashra.extract._page import run_extraction
 from nashra.extract._rules import SiteRules
 from nashra.models import BlockKind, Extracted
@@ -49,6 +49,8 @@ def preview(html: bytes | str, url: str, rules: SiteRules | None = None) -> str:
         bare_size = _size(bare)
     except ExtractError as exc:
         bare, bare_size = None, f"no article ({exc.message})"
+    except Rejected as drop:
+        bare, bare_size = None, f"no article ({drop.detail or drop.reason})"
     ruled = bare
     if rules:
         lines.append("القواعد / rules:")
@@ -56,6 +58,9 @@ def preview(html: bytes | str, url: str, rules: SiteRules | None = None) -> str:
             run = run_extraction(html, url, None, rules)
         except ExtractError as exc:
             lines.append(f"  with rules: no article ({exc.message})")
+            ruled = None
+        except Rejected as drop:
+            lines.append(f"  with rules: no article ({drop.detail or drop.reason})")
             ruled = None
         else:
             ruled = run.extracted
