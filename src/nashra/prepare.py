@@ -23,7 +23,7 @@ from nashra.dedupe.identity import content_hash
 from nashra.dedupe.urls import canonical_url, is_web_url
 from nashra.enrich import Enricher
 from nashra.errors import ExtractError, NashraError, Rejected
-from nashra.extract import PAGE_DROPS, SiteRules, byline, extract_page, from_feed
+from nashra.extract import SiteRules, byline, extract_page, from_feed
 from nashra.models import Article, Discovered, Enrichment, Extracted
 
 __all__ = [
