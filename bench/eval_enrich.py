@@ -3,17 +3,24 @@
     .venv/bin/python bench/eval_enrich.py            # all three parts
     .venv/bin/python bench/eval_enrich.py ner|tags|topics [--dev]
 
-1. Entities on ANERcorp (../shared/data/ner/anercorp/ANERCorp; token + BIO tag a line, read in
-   place). Sentences end at a ``. O`` line. Split: the FIRST half of the sentences is the dev
-   part (looked at while tuning, and the baseline's training data); the SECOND half is held out
-   and gives the reported figures. Sentences are grouped 10 at a time into one text, so that a
-   name's later mentions can be found as in an article. Entity level, exact token span and type
-   (PERS → person, LOC → place, ORG → organisation; MISC is left out on both sides). Baseline,
-   same run: each token gets the type it carried most often in the dev half (or none), and
-   neighbouring tokens of one type form one entity.
+1. Entities, four systems measured in the same run: Nashra's entity layer (the trained tagger
+   with gazetteer and repetition evidence, ``nashra.enrich.combine``), the tagger alone, the
+   rule layer Nashra had before (gazetteers + harvest rules, ``nashra.enrich.entities``), and a
+   naive gazetteer (the shipped gazetteers' longest matches, nothing else). Entity level,
+   exact span and type, PER / ORG / PLACE (other types left out on both sides). Splits are
+   scripts/train_ner.py's; sentences are grouped 10 at a time into one text, so that a name's
+   later mentions can be found as in an article:
+   * the held-back NewsFANE block (final 22% of NewsFANE, never trained on) under NewsFANE's
+     annotation: spans are character spans of the words as written (a proclitic is outside
+     the name: ``و|المانيا``);
+   * the same text in ANERcorp (found by aligning the two token streams,
+     ``train_ner.anercorp_block``) under ANERcorp's annotation: spans are ANERcorp tokens
+     (which keep their clitics), PERS → PER, LOC → PLACE, ORG → ORG;
+   * the held-back WikiFANE block (final 10%, another domain), as NewsFANE.
+   ``--dev`` reports the dev blocks instead (where choices were made).
 2. Hashtags on the first 1,000 SaudiNewsNet articles (sorted zip files, file order): share that
    is a stop-word, share with a stop-word inside, share carrying punctuation or marks (the
-   strict pattern), mean per article.
+   strict pattern), mean per article. Hand-judged hashtags: bench/judge_hashtags.py.
 3. Topic accuracy on the held-out ANT split (scripts/train_topics.py defines it), beside the
    majority-class baseline.
 """
@@ -24,93 +31,131 @@ import json
 import sys
 import time
 import zipfile
-from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared/data"
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from nashra.arabic import is_stopword, normalize  # noqa: E402
+from nashra.arabic import is_stopword  # noqa: E402
 from nashra.enrich import HASHTAG_PATTERN, default_enricher  # noqa: E402
 from nashra.enrich._text import word_spans  # noqa: E402
+from nashra.enrich.combine import find_model_entities, gazetteer_labels  # noqa: E402
 from nashra.enrich.entities import find_entities  # noqa: E402
+from nashra.enrich.tagger import default_tagger, tagger_tokens  # noqa: E402
 
-TYPES = {"PERS": "person", "LOC": "place", "ORG": "organisation"}
-Span = tuple[int, int, str]  # token range [a, b) and type
-
-
-def anercorp() -> list[list[tuple[str, str]]]:
-    sentences: list[list[tuple[str, str]]] = []
-    current: list[tuple[str, str]] = []
-    for line in (DATA / "ner/anercorp/ANERCorp").read_text(encoding="utf-8").splitlines():
-        parts = line.split()
-        if len(parts) != 2:
-            continue
-        current.append((parts[0], parts[1]))
-        if parts == [".", "O"]:
-            sentences.append(current)
-            current = []
-    if current:
-        sentences.append(current)
-    return sentences
+TYPES = {"PER": "person", "PLACE": "place", "ORG": "organisation"}
+ANER_TYPES = {"PERS": "person", "LOC": "place", "ORG": "organisation"}
+Span = tuple[int, int, str]  # [start, end) and type
+System = Callable[[str], list[Span]]
 
 
-def gold_spans(tags: Sequence[str]) -> set[Span]:
+def systems() -> dict[str, System]:
+    gaz = default_enricher().gazetteer
+    tagger = default_tagger()
+    assert tagger is not None, "the model file is missing: run scripts/train_ner.py"
+
+    def layer(text: str) -> list[Span]:
+        return [(f.start, f.end, f.type) for f in find_model_entities(text, word_spans(text), gaz, tagger)]
+
+    def alone(text: str) -> list[Span]:
+        tokens = word_spans(text)
+        spans = tagger_tokens(text)
+        labels = gazetteer_labels(tokens, spans, gaz.find(tokens))
+        return [(p.start, p.end, p.type) for p in tagger.tag(text, spans, labels)]
+
+    def rules(text: str) -> list[Span]:
+        return [(f.start, f.end, f.type) for f in find_entities(text, word_spans(text), gaz)]
+
+    def naive(text: str) -> list[Span]:
+        tokens = word_spans(text)
+        out = []
+        for m in gaz.find(tokens):
+            start = tokens[m.first].start + len(m.clitic)
+            out.append((start, tokens[m.last - 1].end, m.entry.type))
+        return out
+
+    return {
+        "Nashra (tagger + evidence)": layer,
+        "tagger alone": alone,
+        "rule layer (before)": rules,
+        "naive gazetteer": naive,
+    }
+
+
+def chunks(sentences: Sequence[Sequence[object]], size: int = 10) -> Iterator[list[object]]:
+    for i in range(0, len(sentences), size):
+        yield [x for s in sentences[i : i + size] for x in s]
+
+
+def fane_texts(sentences: Sequence[Sequence[object]]) -> list[tuple[str, set[Span]]]:
+    """(text, gold character spans) per group of sentences (words joined by spaces)."""
+    import train_ner
+
+    out = []
+    for words in chunks(sentences):
+        text = " ".join(w.text for w in words)  # type: ignore[attr-defined]
+        offsets, pos = [], 0
+        for w in words:
+            offsets.append(pos)
+            pos += len(w.text) + 1  # type: ignore[attr-defined]
+        gold = set()
+        for a, b, kind in train_ner.spans([w.label for w in words]):  # type: ignore[attr-defined]
+            if kind in TYPES:
+                start = offsets[a] + words[a].pre  # type: ignore[attr-defined]
+                gold.add((start, offsets[b - 1] + len(words[b - 1].text), TYPES[kind]))  # type: ignore[attr-defined]
+        out.append((text, gold))
+    return out
+
+
+def anercorp_texts(pairs: Sequence[tuple[str, str]]) -> list[tuple[str, list[tuple[int, int]], set[Span]]]:
+    """(text, token offsets, gold token spans) per group of 10 ANERcorp sentences."""
+    sentences: list[list[tuple[str, str]]] = [[]]
+    for pair in pairs:
+        sentences[-1].append(pair)
+        if pair[0] == ".":
+            sentences.append([])
+    out = []
+    for chunk in chunks([s for s in sentences if s]):
+        words = [w for w, _ in chunk]  # type: ignore[misc]
+        tags = [t for _, t in chunk]  # type: ignore[misc]
+        offsets, pos = [], 0
+        for w in words:
+            offsets.append((pos, pos + len(w)))
+            pos += len(w) + 1
+        out.append((" ".join(words), offsets, anercorp_gold(tags)))
+    return out
+
+
+def anercorp_gold(tags: Sequence[str]) -> set[Span]:
     out: set[Span] = set()
     start, kind = -1, ""
     for i, tag in enumerate([*tags, "O"]):
         inside = tag.startswith("I-") and tag[2:] == kind
         if not inside and start >= 0:
-            if kind in TYPES:
-                out.add((start, i, TYPES[kind]))
+            if kind in ANER_TYPES:
+                out.add((start, i, ANER_TYPES[kind]))
             start, kind = -1, ""
         if tag.startswith("B-") or (tag.startswith("I-") and not inside):
             start, kind = i, tag[2:]
     return out
 
 
-def predicted_spans(words: Sequence[str]) -> set[Span]:
-    text = " ".join(words)
-    offsets = []
-    pos = 0
-    for w in words:
-        offsets.append((pos, pos + len(w)))
-        pos += len(w) + 1
-    tokens = word_spans(text)
+def to_tokens(pred: Sequence[Span], offsets: Sequence[tuple[int, int]]) -> set[Span]:
     out: set[Span] = set()
-    for f in find_entities(text, tokens, default_enricher().gazetteer):
-        if f.type not in TYPES.values():
-            continue
-        covered = [i for i, (a, b) in enumerate(offsets) if a < f.end and f.start < b]
+    for a, b, kind in pred:
+        covered = [i for i, (x, y) in enumerate(offsets) if x < b and a < y]
         if covered:
-            out.add((covered[0], covered[-1] + 1, f.type))
+            out.add((covered[0], covered[-1] + 1, kind))
     return out
-
-
-def baseline_spans(words: Sequence[str], lexicon: dict[str, str]) -> set[Span]:
-    out: set[Span] = set()
-    start, kind = -1, ""
-    for i, w in enumerate([*words, ""]):
-        t = lexicon.get(normalize(w), "") if w else ""
-        if t != kind:
-            if kind:
-                out.add((start, i, kind))
-            start, kind = i, t
-    return out
-
-
-def chunks(
-    sentences: list[list[tuple[str, str]]], size: int = 10
-) -> Iterator[list[tuple[str, str]]]:
-    for i in range(0, len(sentences), size):
-        yield [pair for s in sentences[i : i + size] for pair in s]
 
 
 def prf(gold: set[Span], pred: set[Span], kind: str | None) -> tuple[float, float, float, int]:
-    g = {s for s in gold if kind is None or s[2] == kind}
-    p = {s for s in pred if kind is None or s[2] == kind}
+    keep = set(TYPES.values())
+    g = {s for s in gold if (kind is None and s[2] in keep) or s[2] == kind}
+    p = {s for s in pred if (kind is None and s[2] in keep) or s[2] == kind}
     tp = len(g & p)
     prec = tp / len(p) if p else 0.0
     rec = tp / len(g) if g else 0.0
@@ -118,40 +163,73 @@ def prf(gold: set[Span], pred: set[Span], kind: str | None) -> tuple[float, floa
     return prec, rec, f1, len(g)
 
 
-def ner(report_dev: bool) -> None:
-    sentences = anercorp()
-    half = len(sentences) // 2
-    dev, held = sentences[:half], sentences[half:]
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for s in dev:
-        for word, tag in s:
-            counts[normalize(word)][TYPES.get(tag[2:], "") if tag != "O" else ""] += 1
-    lexicon = {w: c.most_common(1)[0][0] for w, c in counts.items() if c.most_common(1)[0][0]}
-    part = dev if report_dev else held
-    name = "DEV half (tuned on)" if report_dev else "HELD-OUT second half"
+def table(name: str, gold: set[Span], preds: dict[str, set[Span]], secs: dict[str, float]) -> None:
+    print(f"\n{name}")
+    print(f"  {'system':<28} {'time':>6}   " + "   ".join(f"{k:<17}" for k in ("PER P/R/F1", "ORG P/R/F1", "PLACE P/R/F1", "all P/R/F1")))
+    for sys_name, pred in preds.items():
+        cells = []
+        for kind in ("person", "organisation", "place", None):
+            p, r, f, n = prf(gold, pred, kind)
+            cells.append(f"{p:.3f} {r:.3f} {f:.3f}")
+        print(f"  {sys_name:<28} {secs[sys_name]:5.1f}s   " + "   ".join(cells))
+    counts = [prf(gold, set(), k)[3] for k in ("person", "organisation", "place", None)]
+    print(f"  gold entities: PER {counts[0]}, ORG {counts[1]}, PLACE {counts[2]}, all {counts[3]}")
+
+
+def run_fane(name: str, sentences: Sequence[Sequence[object]], runs: dict[str, System]) -> None:
+    texts = fane_texts(sentences)
     gold: set[Span] = set()
-    ours: set[Span] = set()
-    base: set[Span] = set()
-    offset = 0
-    t0 = time.perf_counter()
-    for chunk in chunks(part):
-        words = [w for w, _ in chunk]
-        tags = [t for _, t in chunk]
-        shift = {(a + offset, b + offset, k) for a, b, k in gold_spans(tags)}
-        gold |= shift
-        ours |= {(a + offset, b + offset, k) for a, b, k in predicted_spans(words)}
-        base |= {(a + offset, b + offset, k) for a, b, k in baseline_spans(words, lexicon)}
-        offset += len(chunk)
-    secs = time.perf_counter() - t0
-    print(f"ANERcorp {name}: {len(part)} sentences, {offset} tokens ({secs:.1f} s)")
-    print(f"  {'type':<13} {'n':>5}   {'Nashra P/R/F1':<20} {'baseline P/R/F1':<20}")
-    for kind in (*TYPES.values(), None):
-        p, r, f, n = prf(gold, ours, kind)
-        bp, br, bf, _ = prf(gold, base, kind)
-        print(
-            f"  {kind or 'all (micro)':<13} {n:>5}   {p:.3f} {r:.3f} {f:.3f}      "
-            f"{bp:.3f} {br:.3f} {bf:.3f}"
-        )
+    preds: dict[str, set[Span]] = {k: set() for k in runs}
+    secs = dict.fromkeys(runs, 0.0)
+    for n, (text, g) in enumerate(texts):
+        gold |= {(n, a, b, k) for a, b, k in g}  # type: ignore[misc]
+        for sys_name, fn in runs.items():
+            t0 = time.perf_counter()
+            pred = fn(text)
+            secs[sys_name] += time.perf_counter() - t0
+            preds[sys_name] |= {(n, a, b, k) for a, b, k in pred}  # type: ignore[misc]
+    table(name, _flat(gold), {k: _flat(v) for k, v in preds.items()}, secs)
+
+
+def _flat(spans: set) -> set[Span]:  # type: ignore[type-arg]
+    """(text number, a, b, kind) → one span set with the text number folded into the offsets."""
+    return {(n * 10_000_000 + a, n * 10_000_000 + b, k) for n, a, b, k in spans}
+
+
+def run_anercorp(name: str, pairs: Sequence[tuple[str, str]], runs: dict[str, System]) -> None:
+    gold: set[Span] = set()
+    preds: dict[str, set[Span]] = {k: set() for k in runs}
+    secs = dict.fromkeys(runs, 0.0)
+    for n, (text, offsets, g) in enumerate(anercorp_texts(pairs)):
+        gold |= {(n, a, b, k) for a, b, k in g}  # type: ignore[misc]
+        for sys_name, fn in runs.items():
+            t0 = time.perf_counter()
+            pred = fn(text)
+            secs[sys_name] += time.perf_counter() - t0
+            preds[sys_name] |= {(n, a, b, k) for a, b, k in to_tokens(pred, offsets)}  # type: ignore[misc]
+    table(name, _flat(gold), {k: _flat(v) for k, v in preds.items()}, secs)
+
+
+def ner(report_dev: bool) -> None:
+    import train_ner
+
+    sp = train_ner.splits()
+    aner = train_ner.read_anercorp()
+    news = sp.news_dev if report_dev else sp.news_held
+    wiki = sp.wiki_dev if report_dev else sp.wiki_held
+    part = "DEV block (tuned on)" if report_dev else "HELD-BACK block (never trained or tuned on)"
+    block = train_ner.anercorp_block(news, aner)
+    n_words = sum(map(len, news))
+    print(
+        f"NewsFANE {part}: {len(news)} sentences, {n_words} words; in ANERcorp: tokens "
+        f"[{block.start}, {block.end}) = {(block.end - block.start) / len(aner):.1%} of ANERcorp "
+        f"({block.anchored:.1%} of the block's words anchored by a unique 5-gram, "
+        f"{block.inside:.1%} of anchors inside the block)"
+    )
+    runs = systems()
+    run_fane(f"NewsFANE {part}, NewsFANE's annotation", news, runs)
+    run_anercorp(f"the same text in ANERcorp, ANERcorp's annotation", aner[block.start : block.end], runs)
+    run_fane(f"WikiFANE {part} (Wikipedia: another domain)", wiki, runs)
 
 
 def saudinewsnet(limit: int = 1000) -> list[dict[str, str]]:

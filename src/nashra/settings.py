@@ -186,6 +186,24 @@ SETTINGS: tuple[Setting, ...] = (
         "enrich.gazetteer", "", "ملف أسماء إضافي (TSV) — an extra gazetteer file of your own", _str
     ),
     Setting(
+        "enrich.model",
+        True,
+        "استخراج الأسماء بالنموذج المدرَّب (وإلا فبالقواعد) — entities from the trained tagger (else rules)",
+        _bool,
+    ),
+    Setting(
+        "enrich.blocklist",
+        "",
+        "ملف أسماء لا تصير وسومًا أبدًا، اسم في كل سطر — names never to tag, one a line",
+        _str,
+    ),
+    Setting(
+        "enrich.aliases",
+        "",
+        "ملف «الاسم<TAB>الوسم» يوحّد وسم الكيان — name<TAB>hashtag: the tag an entity gets",
+        _str,
+    ),
+    Setting(
         "render.timezone",
         "",
         "المنطقة الزمنية لعرض التاريخ؛ فارغ = كما نشرها الموقع — display time zone; empty keeps the outlet's",

@@ -28,7 +28,8 @@ class Found:
     canonical: str
     hashtag: str  # the entry's hashtag form ("" → derived from ``canonical``)
     kind: str
-    rule: str  # gazetteer, quote, acronym, role, name, head, repeat
+    rule: str  # gazetteer, quote, acronym, role, name, head, repeat, model, model+gazetteer
+    confidence: float = 1.0  # the tagger's marginal probability (1.0 for the rule layer)
 
 
 def _found(

@@ -1,0 +1,282 @@
+"""The statistical entity tagger: a linear-chain CRF over Arabic word features.
+
+The model (``data/ner.crfsuite``, python-crfsuite's format) is trained by ``scripts/train_ner.py``
+on WikiFANE Gold and NewsFANE Gold (Alotaibi and Lee, COLING 2014; CC BY-SA 3.0, see
+``data/ner.LICENSE.md``). It tags the words of a text (whitespace words, punctuation on its own)
+with BIO labels over four types: ``person``, ``organisation``, ``place`` (GPE, LOC and FAC of the
+corpus) and ``misc`` (everything else the corpus names: works, products, vehicles…).
+
+Features come only from the folded word (``nashra.arabic.normalize``), so a hamza or a harakah
+never changes a decision: the word and its clitic-free stem, affixes, the proclitic letters,
+the word shape, the neighbouring words, and whether the shipped gazetteers and given-name list
+cover the word. The word segmenter (``Segmenter``) is a unigram choice between "proclitic +
+stem" splits, with stem counts from the clitic-segmented training text (``data/ner_stems.json.gz``):
+``ولبنان`` → ``و`` + ``لبنان``, but ``بغداد`` stays whole.
+
+The model is loaded lazily, once per process (:func:`default_tagger`).
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from nashra.arabic import MARKS_CLASS
+from nashra.enrich._text import norm_word, strip_clitics
+
+__all__ = [
+    "LABEL_TYPES",
+    "Segmenter",
+    "Tagged",
+    "Tagger",
+    "default_tagger",
+    "sentence_features",
+    "tagger_tokens",
+]
+
+MODEL_FILE = "ner.crfsuite"
+STEMS_FILE = "ner_stems.json.gz"
+CLUSTERS_FILE = "ner_clusters.json.gz"
+LABEL_TYPES = {"PER": "person", "ORG": "organisation", "PLACE": "place", "MISC": "misc"}
+_TOKEN = re.compile(rf"(?:[^\W_]|[{MARKS_CLASS}])+|[^\s\w{MARKS_CLASS}]")
+_PROCLITICS = ("وبال", "وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "ال")
+_LETTERS = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
+_PUNCT = frozenset(".،,؛;:!؟?()[]{}«»“”\"'-–—/…")
+
+
+@dataclass(frozen=True, slots=True)
+class Tagged:
+    """One entity the tagger proposes."""
+
+    first: int  # tagger-token range [first, last)
+    last: int
+    start: int  # character offsets into the text; ``start`` is after a proclitic (وبغداد → ب)
+    end: int
+    type: str  # person, organisation, place, misc
+    clitic: str  # the proclitic letters cut off the first word ("" if none)
+    confidence: float  # mean marginal probability of the span's labels
+
+
+class Segmenter:
+    """Proclitic + stem, chosen by how often the stem stands alone in segmented text."""
+
+    def __init__(self, counts: dict[str, int]) -> None:
+        self._counts = counts
+
+    def count(self, word: str) -> int:
+        return self._counts.get(word, 0)
+
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - one segmenter per process
+    def split(self, word: str) -> tuple[str, str]:
+        """``(proclitic, stem)`` of one folded word; the proclitic is ``""`` when none fits."""
+        best = ("", word)
+        best_count = self._counts.get(word, 0)
+        for pre in _LETTERS:
+            if not word.startswith(pre) or len(word) - len(pre) < 2:
+                continue
+            stem = word[len(pre) :]
+            if pre.endswith("ل") and stem.startswith("ل") and len(stem) > 2:
+                stem = "ا" + stem  # للاتحاد → ل + الاتحاد
+            c = self._counts.get(stem, 0)
+            # The split must be clearly better than the whole word (بغداد is not ب + غداد).
+            if c > 2 * best_count + 1:
+                best, best_count = (pre, stem), c
+        return best
+
+
+def tagger_tokens(text: str) -> list[tuple[int, int]]:
+    """Character spans of the tagger's tokens: words, and each punctuation mark alone."""
+    return [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def _shape(word: str) -> str:
+    if word.isdigit():
+        return "digit"
+    if word in _PUNCT or not word[:1].isalnum():
+        return "punct"
+    if word.isascii():
+        return "latin"
+    return "ar"
+
+
+def sentence_features(
+    words: Sequence[str],
+    seg: Segmenter,
+    gaz: Sequence[str],
+    given: frozenset[str],
+    clusters: dict[str, list[int]],
+) -> list[list[str]]:
+    """Features of one sequence of folded words (``gaz``: a gazetteer label per word or "")."""
+    n = len(words)
+    split = [seg.split(w) for w in words]
+    stems = [s for _, s in split]
+    cl = [clusters.get(w) or clusters.get(stems[i]) for i, w in enumerate(words)]
+    feats: list[list[str]] = []
+    for i, w in enumerate(words):
+        pre, stem = split[i]
+        bare = strip_clitics(w)
+        f = [
+            "b",
+            "w=" + w,
+            "s=" + stem,
+            "p=" + pre,
+            "x=" + _shape(w),
+            "l=" + str(min(len(stem), 8)),
+            "s2=" + stem[-2:],
+            "s3=" + stem[-3:],
+            "f2=" + stem[:2],
+            "f3=" + stem[:3],
+            "bare=" + bare,
+        ]
+        c = cl[i]
+        if c is not None:
+            f.append(f"c64={c[0]}")
+            f.append(f"c512={c[1]}")
+        cs = clusters.get(stem) if pre else None
+        if cs is not None:
+            f.append(f"cs={cs[1]}")
+        if gaz[i]:
+            f.append("g=" + gaz[i])
+            f.append("gt=" + gaz[i][2:])
+        if stem in given or w in given:
+            f.append("given")
+        if stem.startswith("ال"):
+            f.append("def")
+        for d in (-2, -1, 1, 2):
+            j = i + d
+            if 0 <= j < n:
+                f.append(f"w{d}={words[j]}")
+                f.append(f"s{d}={stems[j]}")
+                if gaz[j] and abs(d) == 1:
+                    f.append(f"g{d}={gaz[j]}")
+                if abs(d) == 1 and (stems[j] in given):
+                    f.append(f"given{d}")
+                cj = cl[j]
+                if cj is not None:
+                    f.append(f"c{d}={cj[1]}" if abs(d) == 1 else f"c{d}={cj[0]}")
+            elif abs(d) == 1:
+                f.append("BOS" if d < 0 else "EOS")
+        if i > 0:
+            f.append(f"s-1|s={stems[i - 1]}|{stem}")
+        if i + 1 < n:
+            f.append(f"s|s+1={stem}|{stems[i + 1]}")
+        feats.append(f)
+    return feats
+
+
+def _crfsuite() -> Any:
+    import pycrfsuite  # python-crfsuite; imported only when the model is first used
+
+    return pycrfsuite
+
+
+class Tagger:
+    """The trained CRF with its segmenter; ``tag(text, gazetteer_labels)`` proposes entities."""
+
+    def __init__(self, model: Path, stems: Path, clusters: Path, given: frozenset[str]) -> None:
+        self._tagger = _crfsuite().Tagger()
+        self._tagger.open(str(model))
+        self.segmenter = Segmenter(_json_gz(stems))
+        self.clusters: dict[str, list[int]] = _json_gz(clusters)
+        self.given = given
+
+    def labels(self, words: Sequence[str], gaz: Sequence[str]) -> list[str]:
+        """BIO labels for one sequence of folded words."""
+        if not words:
+            return []
+        feats = sentence_features(words, self.segmenter, gaz, self.given, self.clusters)
+        return list(self._tagger.tag(feats))
+
+    def tag(
+        self, text: str, spans: Sequence[tuple[int, int]], gaz: Sequence[str]
+    ) -> list[Tagged]:
+        """Entities in ``text`` over tagger tokens ``spans`` (from :func:`tagger_tokens`)."""
+        words = [norm_word(text[a:b]) or text[a:b] for a, b in spans]
+        out: list[Tagged] = []
+        # One sequence per line: a title or a paragraph is a unit the model saw as sentences.
+        begin = 0
+        for k in range(1, len(spans) + 1):
+            if k == len(spans) or "\n" in text[spans[k - 1][1] : spans[k][0]]:
+                out.extend(self._tag_run(text, spans, words, gaz, begin, k))
+                begin = k
+        return out
+
+    def _tag_run(
+        self,
+        text: str,
+        spans: Sequence[tuple[int, int]],
+        words: Sequence[str],
+        gaz: Sequence[str],
+        a: int,
+        b: int,
+    ) -> list[Tagged]:
+        feats = sentence_features(
+            words[a:b], self.segmenter, gaz[a:b], self.given, self.clusters
+        )
+        labels = self._tagger.tag(feats)
+        out: list[Tagged] = []
+        i = 0
+        while i < len(labels):
+            lab = labels[i]
+            if lab == "O":
+                i += 1
+                continue
+            kind = lab[2:]
+            j = i + 1
+            while j < len(labels) and labels[j] == "I-" + kind:
+                j += 1
+            conf = sum(self._tagger.marginal(labels[k], k) for k in range(i, j)) / (j - i)
+            first, last = a + i, a + j
+            start = spans[first][0]
+            pre, _ = self.segmenter.split(words[first])
+            clitic = _display_clitic(text[start : spans[first][1]], pre)
+            out.append(
+                Tagged(
+                    first,
+                    last,
+                    start + len(clitic),
+                    spans[last - 1][1],
+                    LABEL_TYPES[kind],
+                    clitic,
+                    conf,
+                )
+            )
+            i = j
+        return out
+
+
+def _display_clitic(display: str, pre: str) -> str:
+    """The display letters of proclitic ``pre`` at the start of ``display`` ("" if marks hide it)."""
+    if pre and display.startswith(pre):
+        return pre
+    return ""
+
+
+def _json_gz(path: Path) -> Any:
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def _data(name: str) -> Path:
+    return Path(str(resources.files("nashra.enrich").joinpath("data").joinpath(name)))
+
+
+def model_available() -> bool:
+    return all(_data(f).is_file() for f in (MODEL_FILE, STEMS_FILE, CLUSTERS_FILE))
+
+
+@functools.cache
+def default_tagger() -> Tagger | None:
+    """The shipped model, loaded once per process (``None`` if the model file is missing)."""
+    if not model_available():
+        return None
+    from nashra.enrich.rules import GIVEN_NAMES
+
+    return Tagger(_data(MODEL_FILE), _data(STEMS_FILE), _data(CLUSTERS_FILE), GIVEN_NAMES)
