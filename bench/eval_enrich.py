@@ -58,7 +58,10 @@ def systems() -> dict[str, System]:
     assert tagger is not None, "the model file is missing: run scripts/train_ner.py"
 
     def layer(text: str) -> list[Span]:
-        return [(f.start, f.end, f.type) for f in find_model_entities(text, word_spans(text), gaz, tagger)]
+        return [
+            (f.start, f.end, f.type)
+            for f in find_model_entities(text, word_spans(text), gaz, tagger)
+        ]
 
     def alone(text: str) -> list[Span]:
         tokens = word_spans(text)
@@ -110,7 +113,9 @@ def fane_texts(sentences: Sequence[Sequence[object]]) -> list[tuple[str, set[Spa
     return out
 
 
-def anercorp_texts(pairs: Sequence[tuple[str, str]]) -> list[tuple[str, list[tuple[int, int]], set[Span]]]:
+def anercorp_texts(
+    pairs: Sequence[tuple[str, str]],
+) -> list[tuple[str, list[tuple[int, int]], set[Span]]]:
     """(text, token offsets, gold token spans) per group of 10 ANERcorp sentences."""
     sentences: list[list[tuple[str, str]]] = [[]]
     for pair in pairs:
@@ -165,11 +170,14 @@ def prf(gold: set[Span], pred: set[Span], kind: str | None) -> tuple[float, floa
 
 def table(name: str, gold: set[Span], preds: dict[str, set[Span]], secs: dict[str, float]) -> None:
     print(f"\n{name}")
-    print(f"  {'system':<28} {'time':>6}   " + "   ".join(f"{k:<17}" for k in ("PER P/R/F1", "ORG P/R/F1", "PLACE P/R/F1", "all P/R/F1")))
+    print(
+        f"  {'system':<28} {'time':>6}   "
+        + "   ".join(f"{k:<17}" for k in ("PER P/R/F1", "ORG P/R/F1", "PLACE P/R/F1", "all P/R/F1"))
+    )
     for sys_name, pred in preds.items():
         cells = []
         for kind in ("person", "organisation", "place", None):
-            p, r, f, n = prf(gold, pred, kind)
+            p, r, f, _ = prf(gold, pred, kind)
             cells.append(f"{p:.3f} {r:.3f} {f:.3f}")
         print(f"  {sys_name:<28} {secs[sys_name]:5.1f}s   " + "   ".join(cells))
     counts = [prf(gold, set(), k)[3] for k in ("person", "organisation", "place", None)]
@@ -228,7 +236,9 @@ def ner(report_dev: bool) -> None:
     )
     runs = systems()
     run_fane(f"NewsFANE {part}, NewsFANE's annotation", news, runs)
-    run_anercorp(f"the same text in ANERcorp, ANERcorp's annotation", aner[block.start : block.end], runs)
+    run_anercorp(
+        "the same text in ANERcorp, ANERcorp's annotation", aner[block.start : block.end], runs
+    )
     run_fane(f"WikiFANE {part} (Wikipedia: another domain)", wiki, runs)
 
 

@@ -1,4 +1,4 @@
-"""Word clusters for the entity tagger, from unlabelled Arabic news; writes data/ner_clusters.json.gz.
+"""Word clusters for the entity tagger, from unlabelled Arabic news (data/ner_clusters.json.gz).
 
 Text (read in place, never copied): ANT Corpus v1.1 (JawharaFM, all 10,161 articles) and the ANT
 multi-source corpus v2.1, April and May 2018 only (June is left for the hashtag samples of

@@ -26,7 +26,7 @@ Splits (fixed, no randomness: contiguous blocks of sentences in corpus order):
 Dev is where choices are made (the regularisation below was set there); the shipped model is
 trained on train + dev. CRF training (L-BFGS) is deterministic.
 
-    .venv/bin/python scripts/train_ner.py              # train on train, report dev; then train + dev, write
+    .venv/bin/python scripts/train_ner.py             # train, report dev; train + dev, write
     .venv/bin/python scripts/train_ner.py --dev-only   # only the dev run (for tuning)
 """
 
@@ -139,7 +139,12 @@ def desegment(tokens: Sequence[tuple[str, str]]) -> Sentence:
         if tok == "ك" and nxt[:1].isalpha() and (not out or pending or nxt == "ما"):
             pending += tok
             continue
-        if (tok in ENCLITIC_TOKENS or tok == "ك") and out and not pending and out[-1].text[-1:].isalpha():
+        if (
+            (tok in ENCLITIC_TOKENS or tok == "ك")
+            and out
+            and not pending
+            and out[-1].text[-1:].isalpha()
+        ):
             prev = out[-1]
             out[-1] = Word(prev.text + tok, prev.label, prev.pre)
             continue

@@ -1,4 +1,8 @@
-"""Data-driven enrichment cases: tests/fixtures/enrich/cases.json (each case describes itself)."""
+"""Data-driven enrichment cases: tests/fixtures/enrich/cases.json (each case describes itself).
+
+Each case runs on both entity layers (the trained tagger and the rule layer of ``model=False``)
+unless its ``layers`` names one.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +12,22 @@ from typing import Any
 
 import pytest
 
-from nashra.enrich import enrich
+from nashra.enrich import Enricher
 
 CASES = json.loads(
     (Path(__file__).parent.parent / "fixtures/enrich/cases.json").read_text(encoding="utf-8")
 )["cases"]
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["description"][:60] for c in CASES])
-def test_case(case: dict[str, Any]) -> None:
-    result = enrich(
+LAYERS = {"model": Enricher(), "rules": Enricher(model=False)}
+RUNS = [(layer, c) for c in CASES for layer in c.get("layers", LAYERS)]
+
+
+@pytest.mark.parametrize(
+    ("layer", "case"), RUNS, ids=[f"{layer}: {c['description'][:60]}" for layer, c in RUNS]
+)
+def test_case(layer: str, case: dict[str, Any]) -> None:
+    result = LAYERS[layer].enrich(
         case["title"],
         case["body"],
         categories=case.get("categories", ()),

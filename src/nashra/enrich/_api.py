@@ -3,7 +3,8 @@ the editor's hashtag policy; ``enrich`` uses the default one (shipped files only
 
 With the tagger (the default whenever the shipped model is there), entities come from
 :mod:`nashra.enrich.combine` and hashtags from :mod:`nashra.enrich.salience`; without it
-(``model=False``), from the rule layer (:mod:`nashra.enrich.entities`, :mod:`nashra.enrich.hashtags`).
+(``model=False``), from the rule layer (:mod:`nashra.enrich.entities`,
+:mod:`nashra.enrich.hashtags`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ from nashra.models import Enrichment, Entity
 from nashra.settings import Config
 
 __all__ = ["Enricher", "default_enricher", "enrich", "enricher_from_config"]
+
+# The topic becomes a hashtag only when the topic model is this sure (a wrong #رياضة is worse
+# than none).
+TOPIC_TAG_PROBABILITY = 0.99
 
 
 class Enricher:
@@ -59,7 +64,7 @@ class Enricher:
         text = f"{title}\n{body}" if body else title
         tokens = word_spans(text)
         limit = self.max_hashtags if max_hashtags is None else max_hashtags
-        topic = self.topics.classify(title, body)
+        topic, probability = self.topics.posterior(title, body)
         if self.tagger is not None:
             found = find_model_entities(text, tokens, self.gazetteer, self.tagger)
             policy = self.policy
@@ -71,9 +76,9 @@ class Enricher:
                 tokens,
                 found,
                 gazetteer=self.gazetteer,
-                segmenter=self.tagger.segmenter,
+                tagger=self.tagger,
                 policy=policy,
-                topic=topic,
+                topic=topic if probability >= TOPIC_TAG_PROBABILITY else None,
                 categories=categories,
                 source_tags=source_tags,
             )

@@ -77,7 +77,8 @@ def load_policy(
             name, sep, tag = line.partition("\t")
             if not sep or not _key(name) or not _key(tag):
                 raise ConfigError(
-                    f"سطر غير صالح في ملف الأسماء البديلة: يلزم «الاسم<TAB>الوسم» — bad alias line {number}",
+                    "سطر غير صالح في ملف الأسماء البديلة: يلزم «الاسم<TAB>الوسم» — "
+                    f"bad alias line {number}",
                     where=f"{path}:{number}",
                 )
             table[_key(name)] = tag.strip().lstrip("#").replace("_", " ")

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from nashra.enrich._text import Token, is_stopword, norm_word
@@ -32,7 +32,8 @@ from nashra.enrich.entities import Found
 from nashra.enrich.gazetteer import Gazetteer
 from nashra.enrich.hashtags import hashtag
 from nashra.enrich.policy import TagPolicy
-from nashra.enrich.tagger import Segmenter
+from nashra.enrich.rules import GIVEN_NAMES
+from nashra.enrich.tagger import Segmenter, Tagger
 
 __all__ = ["TOPIC_TAGS", "rank_entity_hashtags"]
 
@@ -44,7 +45,9 @@ TOPIC_TAGS = {
 }
 _TYPE_WEIGHT = {"person": 1.4, "organisation": 1.0, "place": 0.9}
 _KIND_WEIGHT = {"country": 0.7, "region": 0.8, "media": 0.5}
-_PARTICLES = frozenset(map(norm_word, "بن ابن بنت أبو أبي أم عبد آل ولد ذو ذي".split()))
+_PARTICLES = frozenset(
+    map(norm_word, ["بن", "ابن", "بنت", "أبو", "أبي", "أم", "عبد", "آل", "ولد", "ذو", "ذي"])
+)
 _BOILER = re.compile(
     r"^\s*(?:اقرأ|إقرأ|اقرا|شاهد|طالع|تابع|اقرأ أيضا|للمزيد|المزيد|روابط|مواضيع|أخبار ذات صلة|"
     r"ذات صلة|مقالات|اقرأ المزيد|شاهد أيضا|شاهد أيضًا|تابعونا|اشترك)"
@@ -52,6 +55,17 @@ _BOILER = re.compile(
 _MENU_LINE_WORDS = 4
 CONFIDENT = 0.8
 UNSURE = 0.6
+_SURE_KINDS = frozenset({"country", "capital", "city"})
+# ``وزارة الخارجية`` without its country names no one ministry.
+_GENERIC_HEADS = frozenset(
+    map(
+        norm_word,
+        ["وزارة", "وزير", "مجلس", "الحكومة", "إدارة"],
+    )
+)
+_DATELINE = re.compile(
+    r"^[^\n.،]{2,40}(?:،[^\n.،]{2,40})?\s*(?:\([^)\n]{2,20}\))?\s*(?:--|[-–—ـ])\s"
+)
 
 
 @dataclass(slots=True)
@@ -67,11 +81,26 @@ class _Cand:
     confidence: float = 0.0
     evidence: set[str] = field(default_factory=set)
 
-    def confirmed(self) -> bool:
-        if self.evidence & {"gazetteer", "model+gazetteer", "repeat", "alias"}:
+    def salient(self) -> bool:
+        """The story is about it: in the title, in the lead, or named twice."""
+        return self.in_title or self.in_lead or self.mentions >= 2
+
+    def evidenced(self) -> bool:
+        """Something besides one guess says it is this name."""
+        ev = self.evidence
+        if ev & {"model+gazetteer", "repeat", "alias", "acronym"}:
             return True
-        sure = self.confidence >= CONFIDENT
-        return sure and (self.in_title or self.in_lead or self.mentions >= 2)
+        if "gazetteer" in ev:
+            # A listed single word the tagger did not propose may be a common word (حماس is
+            # also zeal): the title or a second mention must back it.
+            one_word = "_" not in self.tag
+            return not one_word or self.kind in _SURE_KINDS or self.in_title or self.mentions >= 2
+        return self.confidence >= CONFIDENT
+
+    def confirmed(self) -> bool:
+        if self.kind == "media" and not self.in_title:
+            return False  # the outlet or a platform named in passing (بي بي سي، تويتر)
+        return self.salient() and self.evidenced()
 
     def score(self, paragraphs: int) -> float:
         weight = _TYPE_WEIGHT.get(self.type, 0.8) * _KIND_WEIGHT.get(self.kind, 1.0)
@@ -89,6 +118,9 @@ def boilerplate_ranges(text: str, title_end: int) -> list[tuple[int, int]]:
     for line in text[title_end + 1 :].split("\n"):
         lines.append((pos, pos + len(line), line.strip()))
         pos += len(line) + 1
+    m = _DATELINE.match(text[title_end + 1 :])
+    if m and len(m.group().split()) <= 7:
+        out.append((title_end + 1, title_end + 1 + m.end()))  # القاهرة - / دبي، الإمارات (CNN) --
     run: list[tuple[int, int]] = []
     for a, b, line in lines:
         if line and _BOILER.match(line):
@@ -112,8 +144,61 @@ def _paragraph_starts(text: str, title_end: int) -> list[int]:
     return starts
 
 
-def clean_tag(tag: str, gazetteer: Gazetteer, segmenter: Segmenter | None) -> bool:
+def _merge_contained(cands: list[_Cand], n_par: int) -> list[_Cand]:
+    """One tag for a name and the longer name containing it (#كيم / #كيم_جونغ_أون, #غزة /
+    #قطاع_غزة): a person keeps the longer form, a place or organisation the more salient."""
+    words = {c.tag: tuple(c.tag[1:].split("_")) for c in cands}
+    gone: set[str] = set()
+    for small in sorted(cands, key=lambda c: len(words[c.tag])):
+        for big in cands:
+            if big is small or big.tag in gone or small.tag in gone or big.type != small.type:
+                continue
+            w, big_w = words[small.tag], words[big.tag]
+            n = len(w)
+            if len(big_w) <= n or not any(big_w[i : i + n] == w for i in range(len(big_w) - n + 1)):
+                continue
+            keep, drop = (big, small)
+            # A person keeps the full name unless it was said once and the short form is the
+            # story's (والدا بيوني سيستو once, بيوني سيستو throughout).
+            bonus = 1.0 if small.type == "person" else 0.0
+            if small.score(n_par) > big.score(n_par) + bonus:
+                keep, drop = small, big
+            keep.in_title |= drop.in_title
+            keep.in_lead |= drop.in_lead
+            keep.mentions += drop.mentions
+            keep.paragraphs |= drop.paragraphs
+            keep.evidence |= drop.evidence
+            keep.confidence = max(keep.confidence, drop.confidence)
+            keep.first = min(keep.first, drop.first)
+            gone.add(drop.tag)
+            break
+    return [c for c in cands if c.tag not in gone]
+
+
+def _glued(word: str, segmenter: Segmenter, clusters: Mapping[str, object], ratio: int) -> bool:
+    """Whether ``word`` is a proclitic + a word (the stem is far more common alone, or only the
+    stem is in the news vocabulary of the word clusters)."""
+    pre, stem = segmenter.split(word)
+    if pre and segmenter.count(stem) > ratio * segmenter.count(word) + ratio:
+        return True
+    for letters in ("و", "ل", "ب", "ف"):
+        rest = word[len(letters) :]
+        known_rest = rest in clusters and word not in clusters and segmenter.count(word) == 0
+        if word.startswith(letters) and len(rest) >= 3 and known_rest:
+            return True
+    return False
+
+
+def clean_tag(
+    tag: str,
+    gazetteer: Gazetteer,
+    segmenter: Segmenter | None,
+    clusters: Mapping[str, object] | None = None,
+    *,
+    model_only: bool = False,
+) -> bool:
     """Whether a tag is a name an editor keeps (see the module's list)."""
+    clusters = clusters or {}
     words = tag[1:].split("_")
     if not words or not words[0] or len(words) > 5:
         return False
@@ -125,18 +210,60 @@ def clean_tag(tag: str, gazetteer: Gazetteer, segmenter: Segmenter | None) -> bo
     listed = gazetteer.get(" ".join(words)) is not None
     if listed:
         return True
-    first = folded[0]
+    if model_only and len(words) >= 4:
+        return False  # a long guess no list confirms: #فحوى_الشكوى_طرد_أبوظبي_المواطنين
+    if any(ch.isdigit() for w in words for ch in w):
+        return False  # #نادي_ال800
+    if len(folded) == 1 and folded[0] in GIVEN_NAMES:
+        return False  # a given name alone (#أحمد, #فلاديمير) names no one
+    generic = len(folded) == 2 and folded[0] in _GENERIC_HEADS and folded[1].startswith("ال")
+    if generic and (not folded[1].endswith("ي") or folded[1] in _GENERIC_MODIFIERS):
+        return False  # #وزارة_الداخلية, #إدارة_الشباب: which one?
+    if all(w.startswith("ال") and w.endswith("ي") for w in folded):
+        return False  # adjectives only: #الكندي_المكسيكي
     if segmenter is not None:
-        pre, stem = segmenter.split(first)
-        if pre and segmenter.count(stem) > 2 * segmenter.count(first) + 1:
-            return False  # a glued proclitic: لمحمد، وأحمد
+        for k, w in enumerate(folded):
+            if _glued(w, segmenter, clusters, 2 if k == 0 else 5):
+                return False  # #لمحمد_عيسى, #مقهى_بمدينة_مالمو, #دي_نيرو_الشتائم_لترمب
+            stem = segmenter.split(w)[1]
+            if k and stem[:1] == "ي" and len(stem) >= 4 and stem not in _KNOWN_T_Y:
+                return False  # a verb inside: #منتخب_كوسوفو_يلعب, #وزارة_الإسكان_لينخفض
+    first = folded[0]
     if first[:1] in ("ي", "ت") and len(first) >= 4 and first not in _KNOWN_T_Y:
         # يعاقب، تؤكد: an imperfect verb is no name, unless a gazetteer lists it.
         return False
     return all(len(w) >= 2 for w in folded)
 
 
-_KNOWN_T_Y = frozenset(map(norm_word, "تونس تركيا تايوان تايلاند تشاد تنزانيا توغو تيار يوسف يونس يحيى يعقوب يزيد ياسر ياسين يمنى تامر توفيق تيسير".split()))
+_GENERIC_MODIFIERS = frozenset(
+    map(norm_word, ["الشباب", "العليا", "الوطني", "الأهلي", "الاتحادي", "المركزي", "الدولي"])
+)
+_KNOWN_T_Y = frozenset(
+    map(
+        norm_word,
+        [
+            "تونس",
+            "تركيا",
+            "تايوان",
+            "تايلاند",
+            "تشاد",
+            "تنزانيا",
+            "توغو",
+            "تيار",
+            "يوسف",
+            "يونس",
+            "يحيى",
+            "يعقوب",
+            "يزيد",
+            "ياسر",
+            "ياسين",
+            "يمنى",
+            "تامر",
+            "توفيق",
+            "تيسير",
+        ],
+    )
+)
 
 
 def rank_entity_hashtags(
@@ -146,7 +273,7 @@ def rank_entity_hashtags(
     found: Sequence[Found],
     *,
     gazetteer: Gazetteer,
-    segmenter: Segmenter | None,
+    tagger: Tagger | None,
     policy: TagPolicy,
     topic: str | None = None,
     categories: Sequence[str] = (),
@@ -186,23 +313,42 @@ def rank_entity_hashtags(
         if entry is None or entry.type not in _TYPE_WEIGHT:
             continue
         tag = hashtag(policy.alias(entry.canonical) or entry.hashtag or entry.canonical)
-        if tag in cands:
-            cands[tag].evidence.add("category")
-            cands[tag].in_lead = True
-    clean = [c for c in cands.values() if clean_tag(c.tag, gazetteer, segmenter)]
+        if not tag or policy.blocked(tag):
+            continue
+        c = cands.setdefault(tag, _Cand(tag, entry.type, entry.kind, len(text)))
+        c.evidence.add("gazetteer")
+        c.in_lead = True  # the outlet filed the article under it
+    clusters = tagger.clusters if tagger is not None else {}
+    segmenter = tagger.segmenter if tagger is not None else None
+    clean = [
+        c
+        for c in cands.values()
+        if clean_tag(
+            c.tag,
+            gazetteer,
+            segmenter,
+            clusters,
+            model_only=c.evidence <= {"model", "repeat"} and c.type != "person",
+        )
+    ]
     n_par = len(starts)
-    clean.sort(key=lambda c: (-c.score(n_par), c.first))
+    clean = _merge_contained(clean, n_par)
+    # The title's names first (an editor reads the title first), then by salience.
+    clean.sort(key=lambda c: (not c.in_title, c.first if c.in_title else -c.score(n_par), c.first))
     limit = policy.max_tags
-    tags = [c.tag for c in clean if c.confirmed()][: limit - (1 if topic in TOPIC_TAGS else 0)]
-    if topic in TOPIC_TAGS and TOPIC_TAGS[topic] not in tags and not policy.blocked(TOPIC_TAGS[topic]):
-        tags.append(TOPIC_TAGS[topic])
+    # The topic takes a place only when names leave room (3 or more places in all).
+    room = max(0, limit - (1 if topic in TOPIC_TAGS and limit >= 3 else 0))
+    tags = [c.tag for c in clean if c.confirmed()][:room]
     for c in clean:
-        if len(tags) >= policy.min_tags:
+        if len(tags) >= min(policy.min_tags, room):
             break
-        if c.tag not in tags and c.confidence >= UNSURE:
+        if c.tag not in tags and c.salient() and c.confidence >= UNSURE and c.kind != "media":
             tags.append(c.tag)
+    topic_tag = TOPIC_TAGS.get(topic or "")
+    if topic_tag and len(tags) < limit and topic_tag not in tags and not policy.blocked(topic_tag):
+        tags.append(topic_tag)
     for extra in source_tags:
         tag = hashtag(extra)
-        if tag and tag not in tags:
+        if tag and tag not in tags and not all(is_stopword(w) for w in tag[1:].split("_")):
             tags.append(tag)
     return tuple(tags)

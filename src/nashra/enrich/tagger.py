@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from nashra.arabic import MARKS_CLASS
 from nashra.enrich._text import norm_word, strip_clitics
@@ -48,6 +48,7 @@ LABEL_TYPES = {"PER": "person", "ORG": "organisation", "PLACE": "place", "MISC":
 _TOKEN = re.compile(rf"(?:[^\W_]|[{MARKS_CLASS}])+|[^\s\w{MARKS_CLASS}]")
 _PROCLITICS = ("وبال", "وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "ال")
 _LETTERS = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
+_SENTENCE_END = frozenset(".؟?!")
 _PUNCT = frozenset(".،,؛;:!؟?()[]{}«»“”\"'-–—/…")
 
 
@@ -106,67 +107,84 @@ def _shape(word: str) -> str:
     return "ar"
 
 
+class _Word(NamedTuple):
+    stem: str
+    own: tuple[str, ...]  # the features of the word itself
+    around: dict[int, tuple[str, ...]]  # its features as the neighbour at offset d
+
+
+def _word(w: str, seg: Segmenter, given: frozenset[str], clusters: dict[str, list[int]]) -> _Word:
+    pre, stem = seg.split(w)
+    c = clusters.get(w) or clusters.get(stem)
+    own = [
+        "b",
+        "w=" + w,
+        "s=" + stem,
+        "p=" + pre,
+        "x=" + _shape(w),
+        "l=" + str(min(len(stem), 8)),
+        "s2=" + stem[-2:],
+        "s3=" + stem[-3:],
+        "f2=" + stem[:2],
+        "f3=" + stem[:3],
+        "bare=" + strip_clitics(w),
+    ]
+    if c is not None:
+        own += [f"c64={c[0]}", f"c512={c[1]}"]
+    if stem in given or w in given:
+        own.append("given")
+    if stem.startswith("ال"):
+        own.append("def")
+    around: dict[int, tuple[str, ...]] = {}
+    for d in (-2, -1, 1, 2):
+        f = [f"w{d}={w}", f"s{d}={stem}"]
+        if abs(d) == 1 and stem in given:
+            f.append(f"given{d}")
+        if c is not None:
+            f.append(f"c{d}={c[1]}")
+        around[d] = tuple(f)
+    return _Word(stem, tuple(own), around)
+
+
 def sentence_features(
     words: Sequence[str],
     seg: Segmenter,
     gaz: Sequence[str],
     given: frozenset[str],
     clusters: dict[str, list[int]],
+    cache: dict[str, _Word] | None = None,
 ) -> list[list[str]]:
-    """Features of one sequence of folded words (``gaz``: a gazetteer label per word or "")."""
+    """Features of one sequence of folded words (``gaz``: a gazetteer label per word or "").
+
+    ``cache`` keeps each word's own features between calls (they depend on the word only)."""
     n = len(words)
-    split = [seg.split(w) for w in words]
-    stems = [s for _, s in split]
-    cl = [clusters.get(w) or clusters.get(stems[i]) for i, w in enumerate(words)]
+    memo: dict[str, _Word] = {} if cache is None else cache
+    info = []
+    for w in words:
+        x = memo.get(w)
+        if x is None:
+            x = memo[w] = _word(w, seg, given, clusters)
+        info.append(x)
     feats: list[list[str]] = []
-    for i, w in enumerate(words):
-        pre, stem = split[i]
-        bare = strip_clitics(w)
-        f = [
-            "b",
-            "w=" + w,
-            "s=" + stem,
-            "p=" + pre,
-            "x=" + _shape(w),
-            "l=" + str(min(len(stem), 8)),
-            "s2=" + stem[-2:],
-            "s3=" + stem[-3:],
-            "f2=" + stem[:2],
-            "f3=" + stem[:3],
-            "bare=" + bare,
-        ]
-        c = cl[i]
-        if c is not None:
-            f.append(f"c64={c[0]}")
-            f.append(f"c512={c[1]}")
-        cs = clusters.get(stem) if pre else None
-        if cs is not None:
-            f.append(f"cs={cs[1]}")
-        if gaz[i]:
-            f.append("g=" + gaz[i])
-            f.append("gt=" + gaz[i][2:])
-        if stem in given or w in given:
-            f.append("given")
-        if stem.startswith("ال"):
-            f.append("def")
+    for i in range(n):
+        me = info[i]
+        f = list(me.own)
+        g = gaz[i]
+        if g:
+            f.append("g=" + g)
+            f.append("gt=" + g[2:])
         for d in (-2, -1, 1, 2):
             j = i + d
             if 0 <= j < n:
-                f.append(f"w{d}={words[j]}")
-                f.append(f"s{d}={stems[j]}")
-                if gaz[j] and abs(d) == 1:
+                f.extend(info[j].around[d])
+                if abs(d) == 1 and gaz[j]:
                     f.append(f"g{d}={gaz[j]}")
-                if abs(d) == 1 and (stems[j] in given):
-                    f.append(f"given{d}")
-                cj = cl[j]
-                if cj is not None:
-                    f.append(f"c{d}={cj[1]}" if abs(d) == 1 else f"c{d}={cj[0]}")
             elif abs(d) == 1:
                 f.append("BOS" if d < 0 else "EOS")
         if i > 0:
-            f.append(f"s-1|s={stems[i - 1]}|{stem}")
+            f.append(f"s-1|s={info[i - 1].stem}|{me.stem}")
         if i + 1 < n:
-            f.append(f"s|s+1={stem}|{stems[i + 1]}")
+            f.append(f"s|s+1={me.stem}|{info[i + 1].stem}")
         feats.append(f)
     return feats
 
@@ -186,24 +204,34 @@ class Tagger:
         self.segmenter = Segmenter(_json_gz(stems))
         self.clusters: dict[str, list[int]] = _json_gz(clusters)
         self.given = given
+        self._cache: dict[str, _Word] = {}
+
+    def _memo(self) -> dict[str, _Word]:
+        if len(self._cache) > 200_000:
+            self._cache.clear()  # a worker that runs for months stays bounded
+        return self._cache
 
     def labels(self, words: Sequence[str], gaz: Sequence[str]) -> list[str]:
         """BIO labels for one sequence of folded words."""
         if not words:
             return []
-        feats = sentence_features(words, self.segmenter, gaz, self.given, self.clusters)
+        feats = sentence_features(
+            words, self.segmenter, gaz, self.given, self.clusters, self._memo()
+        )
         return list(self._tagger.tag(feats))
 
-    def tag(
-        self, text: str, spans: Sequence[tuple[int, int]], gaz: Sequence[str]
-    ) -> list[Tagged]:
+    def tag(self, text: str, spans: Sequence[tuple[int, int]], gaz: Sequence[str]) -> list[Tagged]:
         """Entities in ``text`` over tagger tokens ``spans`` (from :func:`tagger_tokens`)."""
         words = [norm_word(text[a:b]) or text[a:b] for a, b in spans]
         out: list[Tagged] = []
-        # One sequence per line: a title or a paragraph is a unit the model saw as sentences.
+        # One sequence per sentence, as the model was trained: a line break or a full stop ends one.
         begin = 0
         for k in range(1, len(spans) + 1):
-            if k == len(spans) or "\n" in text[spans[k - 1][1] : spans[k][0]]:
+            if (
+                k == len(spans)
+                or words[k - 1] in _SENTENCE_END
+                or "\n" in text[spans[k - 1][1] : spans[k][0]]
+            ):
                 out.extend(self._tag_run(text, spans, words, gaz, begin, k))
                 begin = k
         return out
@@ -217,9 +245,7 @@ class Tagger:
         a: int,
         b: int,
     ) -> list[Tagged]:
-        feats = sentence_features(
-            words[a:b], self.segmenter, gaz[a:b], self.given, self.clusters
-        )
+        feats = sentence_features(words[a:b], self.segmenter, gaz[a:b], self.given, self.clusters)
         labels = self._tagger.tag(feats)
         out: list[Tagged] = []
         i = 0
@@ -253,7 +279,7 @@ class Tagger:
 
 
 def _display_clitic(display: str, pre: str) -> str:
-    """The display letters of proclitic ``pre`` at the start of ``display`` ("" if marks hide it)."""
+    """The letters of proclitic ``pre`` at the start of ``display`` ("" if marks hide them)."""
     if pre and display.startswith(pre):
         return pre
     return ""

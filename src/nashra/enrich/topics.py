@@ -86,6 +86,16 @@ class TopicModel:
             return None
         return self.classes[int(np.argmax(self.scores(feats)))]
 
+    def posterior(self, title: str, body: str) -> tuple[str | None, float]:
+        """The most likely topic and its posterior probability (``(None, 0.0)``: no known word)."""
+        feats = features(title, body)
+        if not any(f in self._index for f in feats):
+            return None, 0.0
+        scores = self.scores(feats)
+        probs = np.exp(scores - scores.max())
+        best = int(np.argmax(scores))
+        return self.classes[best], float(probs[best] / probs.sum())
+
     def classify(self, title: str, body: str) -> str | None:
         """The most likely topic, or None when no known word is in the text."""
         return self.classify_features(features(title, body))

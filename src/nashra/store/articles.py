@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from nashra.models import Article, Block, BlockKind, DateMention, Enrichment, Entity
-from nashra.store import schema
+from nashra.store import entities, schema
 from nashra.store.util import aware, now
 
 t = schema.articles
@@ -84,7 +84,9 @@ def insert(
     )
     pk = res.inserted_primary_key
     assert pk is not None
-    return int(pk[0])
+    article_id = int(pk[0])
+    entities.replace_for(conn, article_id, enrichment, a.title, story_id)
+    return article_id
 
 
 def update(conn: sa.Connection, article_id: int, a: Article, enrichment: Enrichment | None) -> None:
@@ -95,6 +97,8 @@ def update(conn: sa.Connection, article_id: int, a: Article, enrichment: Enrichm
         .where(t.c.id == article_id)
         .values(**values, enrichment=enrichment_json(enrichment), updated_at=now())
     )
+    story = conn.execute(sa.select(t.c.story_id).where(t.c.id == article_id)).scalar()
+    entities.replace_for(conn, article_id, enrichment, a.title, story)
 
 
 def from_row(m: Any) -> Article:

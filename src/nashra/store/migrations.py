@@ -23,6 +23,7 @@ from nashra.store.steps import (
     v003_search,
     v004_publishing,
     v005_seen,
+    v020_entities,
 )
 
 Step = Callable[[sa.Connection], None]
@@ -36,6 +37,11 @@ MIGRATIONS: list[tuple[int, str, Step]] = [
         5,
         "seen items: a new source's existing items that carry no text, marked without a fetch",
         v005_seen.up,
+    ),
+    (
+        20,
+        "entities: one row per article and entity, for search, filters and trends",
+        v020_entities.up,
     ),
 ]
 

@@ -254,3 +254,18 @@ seen_items = sa.Table(
     sa.Column("title", Text),
     sa.Column("seen_at", UTC, nullable=False),
 )
+
+# The entities of each article (migration 20): search, filters and trends per entity.
+article_entities = sa.Table(
+    "article_entities",
+    metadata,
+    sa.Column("article_id", sa.Integer, primary_key=True),
+    sa.Column("key", Text, primary_key=True),  # nashra.arabic.normalize(canonical)
+    sa.Column("type", Text, primary_key=True),
+    sa.Column("canonical", Text, nullable=False),
+    sa.Column("story_id", sa.Integer),
+    sa.Column("mentions", sa.Integer, nullable=False),
+    sa.Column("in_title", sa.Boolean, nullable=False),
+    sa.Index("ix_article_entities_key", "key", "type"),
+    sa.Index("ix_article_entities_story", "story_id"),
+)

@@ -6,14 +6,15 @@ admin session. Nothing here changes state, so the API needs no CSRF token.
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Annotated, Any
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel
 
 from nashra.search import SearchFilters, Sort, search
+from nashra.store import entities as entity_store
 from nashra.store import sources
 from nashra.web import queries
 from nashra.web.app import WebState
@@ -68,6 +69,26 @@ class PostOut(BaseModel):
     url: str
     hashtags: list[str]
     sent_at: str | None
+
+
+class EntityOut(BaseModel):
+    canonical: str
+    type: str
+    key: str
+    articles: int
+    stories: int
+    last_seen: str | None
+
+
+class TrendDayOut(BaseModel):
+    day: str
+    articles: int
+
+
+class EntityTrendOut(BaseModel):
+    name: str
+    type: str | None
+    days: list[TrendDayOut]
 
 
 class SourceOut(BaseModel):
@@ -179,6 +200,52 @@ def api_search(
     ]
     return SearchOut(
         q=q, page=res.page, has_next=res.has_next, backend=res.backend, sort=res.sort, hits=hits
+    )
+
+
+EntityType = Literal["person", "organisation", "place"]
+
+
+@router.get("/api/entities", tags=["entities"])
+def api_entities(
+    st: State,
+    q: str = "",
+    type: EntityType | None = None,
+    days: Annotated[int | None, Query(ge=1, le=3650)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> list[EntityOut]:
+    """People, organisations and places of the archive, by number of articles naming them
+    (``q``: part of the name, folded; ``days``: only articles of the last N days)."""
+    since = datetime.now(UTC) - timedelta(days=days) if days else None
+    with st.store.read() as conn:
+        rows = entity_store.search(conn, q, type=type, since=since, limit=limit)
+    return [
+        EntityOut(
+            canonical=r.canonical,
+            type=r.type,
+            key=r.key,
+            articles=r.articles,
+            stories=r.stories,
+            last_seen=_iso(r.last_seen),
+        )
+        for r in rows
+    ]
+
+
+@router.get("/api/entities/trend", tags=["entities"])
+def api_entity_trend(
+    st: State,
+    name: str,
+    type: EntityType | None = None,
+    days: Annotated[int, Query(ge=1, le=3650)] = 30,
+) -> EntityTrendOut:
+    """Articles per day (UTC) naming one entity, oldest day first."""
+    with st.store.read() as conn:
+        series = entity_store.trend(conn, name, type, days=days)
+    return EntityTrendOut(
+        name=name,
+        type=type,
+        days=[TrendDayOut(day=d.isoformat(), articles=n) for d, n in series],
     )
 
 
