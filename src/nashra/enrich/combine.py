@@ -180,8 +180,9 @@ def _trim_person(tokens: Sequence[Token], first: int, last: int) -> tuple[int, i
     trailing accusative adverb (``مصطفى السيد خلفا``)."""
     while last - first >= 2:
         w = tokens[first].norm
-        nisba = w.startswith("ال") and w.endswith("ي") and last - first >= 3
-        if w in rules.ROLES or w in _HONORIFICS or nisba:
+        # A definite word before a name of two or more words is a description (المصري، الداخلية).
+        described = w.startswith("ال") and last - first >= 3 and w not in GIVEN_NAMES
+        if w in rules.ROLES or w in _HONORIFICS or described:
             first += 1
         else:
             break

@@ -27,6 +27,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from nashra.enrich import rules
 from nashra.enrich._text import Token, is_stopword, norm_word
 from nashra.enrich.entities import Found
 from nashra.enrich.gazetteer import Gazetteer
@@ -144,6 +145,33 @@ def _paragraph_starts(text: str, title_end: int) -> list[int]:
     return starts
 
 
+def _title_heads(
+    text: str,
+    title_end: int,
+    tokens: Sequence[Token],
+    found: Sequence[Found],
+    cands: dict[str, _Cand],
+) -> list[_Cand]:
+    """When too few names are confirmed: organisations and places of the title that the
+    rule layer's head rule finds (``وزارة المرأة``: a head word and its definite modifiers)."""
+    n = sum(1 for t in tokens if t.start < title_end)
+    types: list[str | None] = [None] * n
+    for f in found:
+        for k in range(f.first, min(f.last, n)):
+            types[k] = f.type
+    out = []
+    for c in rules.head_phrases(tokens[:n], types):
+        start = tokens[c.first].start + len(c.clitic)
+        tag = hashtag(text[start : tokens[c.last - 1].end])
+        if tag and tag not in cands:
+            out.append(
+                _Cand(
+                    tag, c.type, c.kind, start, in_title=True, confidence=UNSURE, evidence={"head"}
+                )
+            )
+    return out
+
+
 def _merge_contained(cands: list[_Cand], n_par: int) -> list[_Cand]:
     """One tag for a name and the longer name containing it (#كيم / #كيم_جونغ_أون, #غزة /
     #قطاع_غزة): a person keeps the longer form, a place or organisation the more salient."""
@@ -216,8 +244,7 @@ def clean_tag(
         return False  # #نادي_ال800
     if len(folded) == 1 and folded[0] in GIVEN_NAMES:
         return False  # a given name alone (#أحمد, #فلاديمير) names no one
-    generic = len(folded) == 2 and folded[0] in _GENERIC_HEADS and folded[1].startswith("ال")
-    if generic and (not folded[1].endswith("ي") or folded[1] in _GENERIC_MODIFIERS):
+    if len(folded) == 2 and folded[0] in _GENERIC_HEADS and folded[1] in _GENERIC_MODIFIERS:
         return False  # #وزارة_الداخلية, #إدارة_الشباب: which one?
     if all(w.startswith("ال") and w.endswith("ي") for w in folded):
         return False  # adjectives only: #الكندي_المكسيكي
@@ -236,7 +263,35 @@ def clean_tag(
 
 
 _GENERIC_MODIFIERS = frozenset(
-    map(norm_word, ["الشباب", "العليا", "الوطني", "الأهلي", "الاتحادي", "المركزي", "الدولي"])
+    map(
+        norm_word,
+        [
+            "الخارجية",
+            "الداخلية",
+            "الدفاع",
+            "الصحة",
+            "العدل",
+            "المالية",
+            "التعليم",
+            "التربية",
+            "الإسكان",
+            "الزراعة",
+            "النقل",
+            "العمل",
+            "الإعلام",
+            "الثقافة",
+            "الاقتصاد",
+            "الطاقة",
+            "النفط",
+            "الأمن",
+            "الشباب",
+            "النواب",
+            "الوزراء",
+            "الشورى",
+            "العليا",
+            "الإدارة",
+        ],
+    )
 )
 _KNOWN_T_Y = frozenset(
     map(
@@ -339,6 +394,10 @@ def rank_entity_hashtags(
     # The topic takes a place only when names leave room (3 or more places in all).
     room = max(0, limit - (1 if topic in TOPIC_TAGS and limit >= 3 else 0))
     tags = [c.tag for c in clean if c.confirmed()][:room]
+    if len(tags) < min(policy.min_tags, room):
+        for c in _title_heads(text, title_end, tokens, found, cands):
+            if clean_tag(c.tag, gazetteer, segmenter, clusters) and not policy.blocked(c.tag):
+                clean.append(c)
     for c in clean:
         if len(tags) >= min(policy.min_tags, room):
             break
