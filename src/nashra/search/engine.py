@@ -28,13 +28,14 @@ from typing import Any, Literal
 import sqlalchemy as sa
 
 from nashra.arabic import normalize
+from nashra.search import pg
 from nashra.search.query import Node, Or, Query, Term, fts5_match, parse_query
 from nashra.search.snippet import highlight, snippet_html
 from nashra.store import schema
 
 __all__ = ["SORTS", "Backend", "Hit", "SearchFilters", "SearchPage", "Sort", "search"]
 
-Backend = Literal["fts5", "like"]
+Backend = Literal["fts5", "tsvector", "like"]
 Sort = Literal["date", "relevance"]
 SORTS: tuple[Sort, ...] = ("date", "relevance")
 art = schema.articles
@@ -167,14 +168,22 @@ def _fts_filtered(conn: sa.Connection, q: sa.Select[Any], f: SearchFilters) -> s
             q = q.where(fts.c.rowid.in_(few))
         else:
             q = q.where(ids.where(facets.c.article_id == fts.c.rowid).exists())
-    if f.date_from or f.date_to:
-        inside = _dates(sa.select(art.c.id), f).limit(DATE_BOUNDS_MAX + 1).subquery()
-        n, lo, hi = conn.execute(
-            sa.select(sa.func.count(), sa.func.min(inside.c.id), sa.func.max(inside.c.id))
-        ).one()
-        if n <= DATE_BOUNDS_MAX:
-            q = q.where(fts.c.rowid.between(lo or 0, hi or 0))
+    bounds = _date_bounds(conn, f)
+    if bounds is not None:
+        q = q.where(fts.c.rowid.between(*bounds))
     return q
+
+
+def _date_bounds(conn: sa.Connection, f: SearchFilters) -> tuple[int, int] | None:
+    """The id range of a date range that holds at most ``DATE_BOUNDS_MAX`` articles (ids follow
+    arrival, so the walk can seek past the newer matches); None when there is no such range."""
+    if not (f.date_from or f.date_to):
+        return None
+    inside = _dates(sa.select(art.c.id), f).limit(DATE_BOUNDS_MAX + 1).subquery()
+    n, lo, hi = conn.execute(
+        sa.select(sa.func.count(), sa.func.min(inside.c.id), sa.func.max(inside.c.id))
+    ).one()
+    return (lo or 0, hi or 0) if n <= DATE_BOUNDS_MAX else None
 
 
 def _display(blocks: Sequence[Any]) -> str:
@@ -226,6 +235,49 @@ def _fts_query(
     return ranked, notes
 
 
+def _pg_query(
+    conn: sa.Connection, query: Query, filters: SearchFilters, sort: Sort, window: int | None
+) -> tuple[sa.Select[Any], tuple[str, ...]]:
+    """The PostgreSQL select for one page: the GIN index finds the matches, the filters are
+    plain predicates (the planner picks their indexes); a short date range also bounds the ids,
+    as on SQLite. See ``nashra.search.pg``."""
+    fts = pg.fts_pg
+    base = _filtered(
+        sa.select(*COLUMNS)
+        .select_from(fts.join(art, art.c.id == fts.c.article_id))
+        .where(pg.matches(query)),
+        filters,
+    )
+    bounds = _date_bounds(conn, filters)
+    if bounds is not None:
+        base = base.where(fts.c.article_id.between(*bounds))
+    if sort == "date":
+        return base.order_by(fts.c.article_id.desc()), ()
+    notes: tuple[str, ...] = ()
+    if window:
+        newest = base.with_only_columns(fts.c.article_id, fts.c.doc).order_by(
+            fts.c.article_id.desc()
+        )
+        win = newest.limit(window).subquery()
+        ranked = sa.select(win.c.article_id).order_by(
+            pg.rank(query, win.c.doc).desc(),
+            win.c.article_id.desc(),
+        )
+        notes = (f"رُتّبت أحدث {window:,} نتيجة حسب الصلة (ranked: the newest {window:,})",)
+        return ranked, notes
+    return base.with_only_columns(fts.c.article_id).order_by(
+        pg.rank(query).desc(), fts.c.article_id.desc()
+    ), notes
+
+
+def default_backend(conn: sa.Connection) -> Backend:
+    if conn.dialect.name == "sqlite":
+        return "fts5"
+    if conn.dialect.name == "postgresql":
+        return "tsvector"
+    return "like"
+
+
 def search(
     conn: sa.Connection,
     text: str,
@@ -246,7 +298,7 @@ def search(
     page = min(max(page, 1), MAX_PAGE)
     per_page = min(max(per_page, 1), 100)
     sort = sort if sort in SORTS else "date"
-    chosen: Backend = backend or ("fts5" if conn.dialect.name == "sqlite" else "like")
+    chosen: Backend = backend or default_backend(conn)
     query = parse_query(text)
     empty = SearchPage(query, filters, page=page, per_page=per_page, backend=chosen, sort=sort)
     if query.empty and not filters.any:
@@ -257,10 +309,12 @@ def search(
         q = _filtered(sa.select(*COLUMNS).order_by(*newest), filters)
     elif chosen == "fts5":
         q, notes = _fts_query(conn, query, filters, sort, window)
+    elif chosen == "tsvector":
+        q, notes = _pg_query(conn, query, filters, sort, window)
     else:
         q = _filtered(sa.select(*COLUMNS).where(_like(query.root)).order_by(*newest), filters)
     rows: Sequence[Any] = conn.execute(q.limit(per_page + 1).offset((page - 1) * per_page)).all()
-    if chosen == "fts5" and query.root is not None and sort == "relevance":
+    if chosen in ("fts5", "tsvector") and query.root is not None and sort == "relevance":
         # ranked rowids: read those articles, keep the rank's order
         order = [r[0] for r in rows]
         found = {r.id: r for r in conn.execute(sa.select(*COLUMNS).where(art.c.id.in_(order)))}

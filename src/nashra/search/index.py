@@ -21,6 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from nashra.arabic import normalize
+from nashra.search import pg
 from nashra.search.query import stripped
 from nashra.store import schema
 
@@ -82,6 +83,10 @@ def _is_sqlite(conn: sa.Connection) -> bool:
     return conn.dialect.name == "sqlite"
 
 
+def _is_pg(conn: sa.Connection) -> bool:
+    return conn.dialect.name == "postgresql"
+
+
 def _rows(conn: sa.Connection, where: sa.ColumnElement[bool], limit: int | None = None) -> Any:
     q = (
         sa.select(
@@ -112,10 +117,19 @@ def _write(conn: sa.Connection, rows: Sequence[Any], *, replace: bool) -> None:
             conn.exec_driver_sql(
                 f"DELETE FROM articles_fts WHERE rowid IN ({','.join('?' * len(ids))})", tuple(ids)
             )
+        elif _is_pg(conn):
+            conn.execute(sa.delete(pg.fts_pg).where(pg.fts_pg.c.article_id.in_(ids)))
     live = [r for r in rows if r.deleted_at is None]
     if _is_sqlite(conn) and live:
         values = [fts_row(r.id, r.match_title, r.match_text) for r in live]
         conn.exec_driver_sql(FTS_INSERT, values)
+    elif _is_pg(conn) and live:
+        conn.execute(
+            sa.text(
+                f"INSERT INTO {pg.TABLE} (article_id, doc) VALUES (:id, CAST(:doc AS tsvector))"
+            ),
+            [{"id": r.id, "doc": pg.doc_vector(r.match_title, r.match_text)} for r in live],
+        )
     facet_values = [
         f for r in live for f in facet_rows(r.id, r.enrichment, _day(r.published_utc, r.created_at))
     ]
@@ -163,6 +177,8 @@ def reindex_all(conn: sa.Connection, ids: Iterable[int] | None = None) -> int:
         conn.execute(sa.delete(docs))
         if _is_sqlite(conn):
             conn.exec_driver_sql("DELETE FROM articles_fts")
+        elif _is_pg(conn):
+            conn.execute(sa.delete(pg.fts_pg))
         return sync_index(conn)
     n = 0
     for i in ids:

@@ -24,6 +24,7 @@ from nashra.store.steps import (
     v004_publishing,
     v005_seen,
     v020_entities,
+    v060_pg_search,
 )
 
 Step = Callable[[sa.Connection], None]
@@ -43,6 +44,7 @@ MIGRATIONS: list[tuple[int, str, Step]] = [
         "entities: one row per article and entity, for search, filters and trends",
         v020_entities.up,
     ),
+    (60, "search on PostgreSQL: a tsvector per article with a GIN index", v060_pg_search.up),
 ]
 
 
