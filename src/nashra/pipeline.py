@@ -165,6 +165,11 @@ def _count(report: SourceReport, outcome: str) -> None:
         report.accepted += 1
 
 
+# Distributed mode (nashra.jobs): instead of processing a poll's items, hand them on, in the
+# transaction that records the poll; each (item, publish?) becomes one job.
+DeferItems = Callable[[sa.Connection, SourceSpec, list[tuple[Discovered, bool]]], None]
+
+
 class Ingest:
     """Polls sources and turns their items into stored articles and queued posts."""
 
@@ -178,11 +183,13 @@ class Ingest:
         on_item: Callable[[str], None] | None = None,
         enricher: Enricher | None = None,
         pool: ExtractPool | None = None,
+        defer_items: DeferItems | None = None,
     ) -> None:
         """``pool``: extraction in worker processes (``nashra.pool``); without one, in a
         thread of this process."""
         self.config = config
         self.pool = pool
+        self.defer_items = defer_items
         extra = config["enrich.gazetteer"]
         self.enrich_options = EnrichOptions(
             gazetteers=(str(config.resolve(extra)),) if extra else (),
@@ -250,7 +257,8 @@ class Ingest:
         items = newest(listing.items, max(1, self.config["poll.max_items"]))
         report.capped = report.items - len(items)
         publish = _first_run_modes(spec, items) if not state.first_run_done else [True] * len(items)
-        await self._items(spec, items, publish, report)
+        if self.defer_items is None:
+            await self._items(spec, items, publish, report)
         interval = self._interval(spec, bounds)  # now with this poll's items
         with self.store.tx() as conn:
             sources.record_success(
@@ -270,6 +278,8 @@ class Ingest:
             )
             if not state.first_run_done:
                 sources.set_first_run_done(conn, spec.name)
+            if self.defer_items is not None:  # one job per item, committed with the poll
+                self.defer_items(conn, spec, list(zip(items, publish, strict=True)))
         return report
 
     def _interval(self, spec: SourceSpec, bounds: tuple[timedelta, timedelta]) -> timedelta:
@@ -375,6 +385,16 @@ class Ingest:
         except NashraError as exc:
             self._error(spec, item, exc, report)
         return None
+
+    async def prepare_item(
+        self, spec: SourceSpec, item: Discovered, publish: bool, report: SourceReport
+    ) -> Ready | None:
+        """One item fetched, extracted and enriched (outcomes other than "store it" recorded)."""
+        return await self._item(spec, item, publish, report)
+
+    def store_ready(self, conn: sa.Connection, spec: SourceSpec, ready: Ready) -> str:
+        """Store one prepared item in ``conn``: "accepted", "updated" or "duplicate"."""
+        return self._store(conn, spec, ready)
 
     def _drop(
         self, spec: SourceSpec, item: Discovered, drop: Rejected, report: SourceReport

@@ -176,6 +176,30 @@ SETTINGS: tuple[Setting, ...] = (
         _int,
     ),
     Setting(
+        "jobs.concurrency",
+        4,
+        "عدد المهام المتزامنة في العامل الواحد (PostgreSQL) — jobs one worker runs at once",
+        _int,
+    ),
+    Setting(
+        "jobs.heartbeat_seconds",
+        10.0,
+        "الفاصل بين نبضات العامل (ثوانٍ) — seconds between a worker's heartbeats",
+        _float,
+    ),
+    Setting(
+        "jobs.stalled_seconds",
+        30.0,
+        "بعد كم ثانية بلا نبض تُعاد مهام العامل إلى الطابور — a silent worker's jobs are retried after this",
+        _float,
+    ),
+    Setting(
+        "jobs.delete_finished",
+        True,
+        "حذف المهام المنجزة من الطابور — delete succeeded jobs (keeps the job table small)",
+        _bool,
+    ),
+    Setting(
         "extract.min_chars",
         200,
         "أقل طول لنص المقال المستخرج من الصفحة — shortest extracted body accepted",

@@ -15,8 +15,9 @@ import sqlalchemy as sa
 from nashra.store import schema
 from nashra.store.migrations import MIGRATIONS, migrate
 
-# Tables that are not described in schema.metadata: FTS5's own tables and their shadow tables.
-_NOT_IN_METADATA = ("articles_fts",)
+# Tables that are not described in schema.metadata: FTS5's own tables and their shadow tables,
+# PostgreSQL's tsvector table (articles_fts_pg) and procrastinate's job tables.
+_NOT_IN_METADATA = ("articles_fts", "procrastinate_")
 
 
 def _type(type_: Any, dialect: sa.Dialect) -> str:

@@ -9,6 +9,7 @@ from nashra.cli._app import app
 # Command modules, in --help order. Each imports ``app`` from ``nashra.cli._app`` and decorates.
 COMMAND_MODULES = [
     "nashra.cli.core",
+    "nashra.cli.jobs",
     "nashra.cli.arabic",
     "nashra.cli.sources_io",
     "nashra.cli.web",

@@ -148,10 +148,30 @@ def once(
 
 
 @app.command()
-def run(config: ConfigOpt = DEFAULT_CONFIG) -> None:
-    """الخدمة الدائمة: استطلع كل مصدر في موعده وانشر — the daemon; stops on SIGINT/SIGTERM."""
+def run(
+    config: ConfigOpt = DEFAULT_CONFIG,
+    workers: Annotated[
+        int, typer.Option(help="PostgreSQL: local worker processes (default: one per core)")
+    ] = 0,
+) -> None:
+    """الخدمة الدائمة: استطلع كل مصدر في موعده وانشر — the daemon; stops on SIGINT/SIGTERM.
+
+    On PostgreSQL: the scheduler plus --workers local worker processes (more workers, on any
+    machine: `nashra worker`)."""
     cfg = _load(config)
     configured_level("info")
+    if cfg.database_url.startswith("postgresql"):
+        from nashra.jobs.worker import supervise
+        from nashra.pool import default_workers
+        from nashra.store import Store
+
+        try:
+            Store(cfg.database_url).close()  # migrate once, before the children start
+        except NashraError as exc:
+            _die(exc)
+        n = workers or default_workers()
+        console.print(f"نشرة تعمل — running: the scheduler + {n} workers on PostgreSQL")
+        raise typer.Exit(supervise(config, workers=n))
     from nashra.runner import Runner
 
     async def go() -> None:

@@ -25,6 +25,8 @@ from nashra.store.steps import (
     v005_seen,
     v020_entities,
     v060_pg_search,
+    v061_host_slots,
+    v062_job_queue,
 )
 
 Step = Callable[[sa.Connection], None]
@@ -45,6 +47,8 @@ MIGRATIONS: list[tuple[int, str, Step]] = [
         v020_entities.up,
     ),
     (60, "search on PostgreSQL: a tsvector per article with a GIN index", v060_pg_search.up),
+    (61, "host slots: per-host politeness across workers", v061_host_slots.up),
+    (62, "job queue: procrastinate's tables (PostgreSQL)", v062_job_queue.up),
 ]
 
 

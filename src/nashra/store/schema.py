@@ -269,3 +269,11 @@ article_entities = sa.Table(
     sa.Index("ix_article_entities_key", "key", "type"),
     sa.Index("ix_article_entities_story", "story_id"),
 )
+
+# -- distributed mode (migration 61): per-host politeness across workers ------------------------
+host_slots = sa.Table(
+    "host_slots",
+    metadata,
+    sa.Column("host", Text, primary_key=True),
+    sa.Column("next_at", UTC, nullable=False),  # the next page fetch of this host starts then
+)
