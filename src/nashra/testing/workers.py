@@ -18,6 +18,8 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from subprocess import Popen
+from typing import IO
 
 import sqlalchemy as sa
 
@@ -136,10 +138,10 @@ def _config(workdir: Path, db_url: str, origin: str, api: str, articles: int) ->
     return path
 
 
-def _worker(config: Path, queues: str, log: object, env: dict[str, str]) -> subprocess.Popen[bytes]:
+def _worker(config: Path, queues: str, log: IO[bytes], env: dict[str, str]) -> Popen[bytes]:
     cmd = [sys.executable, "-m", "nashra", "worker", "-c", str(config), "--queues", queues]
     cmd += ["--concurrency", "3"]
-    return subprocess.Popen(cmd, stdout=log, stderr=log, env=env)  # type: ignore[arg-type]
+    return subprocess.Popen(cmd, stdout=log, stderr=log, env=env)
 
 
 def run_worker_campaign(
