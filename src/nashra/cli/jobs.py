@@ -71,3 +71,19 @@ def queue_status_cmd(config: ConfigOpt = DEFAULT_CONFIG) -> None:
             r.task, str(r.queued), str(r.running), str(r.stalled), str(r.failed), str(r.succeeded)
         )
     console.print(table if rows else "الطابور فارغ — the queue is empty")
+
+
+@app.command()
+def migrate(config: ConfigOpt = DEFAULT_CONFIG) -> None:
+    """طبّق ترحيلات قاعدة البيانات — apply the migrations (ours, and the job queue's on
+    PostgreSQL); run once before starting workers."""
+    cfg = _load(config)
+    from nashra.store import Store
+    from nashra.store.migrations import MIGRATIONS
+
+    try:
+        Store(cfg.database_url).close()
+    except NashraError as exc:
+        _die(exc)
+    top = max(v for v, _, _ in MIGRATIONS)
+    console.print(f"قاعدة البيانات محدّثة — the database is at version {top}")
