@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from nashra.enrich import rules
-from nashra.enrich._text import Token, is_stopword, norm_word
+from nashra.enrich._text import Token, is_stopword, norm_word, proclitic_forms
 from nashra.enrich.entities import Found, _local_gazetteer, _unique
 from nashra.enrich.gazetteer import Entry, Gazetteer, Match
 from nashra.enrich.rules import GIVEN_NAMES
@@ -89,7 +89,9 @@ def find_model_entities(
         else:
             clitic = _clitic(tagger, display, p.clitic)
             clitic = "" if clitic == "ك" else clitic  # a name after ك "like" is rare
-        place(_from_proposal(text, tokens, replace(p, clitic=clitic), first, last, m))
+        start = tokens[first].start + (len(clitic) if display.startswith(clitic) else 0)
+        listed = gazetteer.get(text[start : tokens[last - 1].end]) if m is None else None
+        place(_from_proposal(text, tokens, replace(p, clitic=clitic), first, last, m, listed))
 
     for m in matches:
         if any(owner[k] is not None for k in range(m.first, m.last)):
@@ -209,7 +211,13 @@ def _word_range(
 
 
 def _from_proposal(
-    text: str, tokens: Sequence[Token], p: Tagged, first: int, last: int, m: Match | None
+    text: str,
+    tokens: Sequence[Token],
+    p: Tagged,
+    first: int,
+    last: int,
+    m: Match | None,
+    entry: Entry | None = None,
 ) -> Found:
     start = tokens[first].start
     if p.clitic and text[start : start + len(p.clitic)] == p.clitic:
@@ -231,6 +239,20 @@ def _from_proposal(
             max(p.confidence, 0.9),
         )
     name = text[start:end]
+    if entry is not None and entry.type == p.type:
+        # A listed spelling in another extent or form (دونالد ترمب → دونالد ترامب).
+        return Found(
+            first,
+            last,
+            start,
+            end,
+            p.type,
+            entry.canonical,
+            entry.hashtag,
+            entry.kind,
+            "model",
+            p.confidence,
+        )
     return Found(first, last, start, end, p.type, name, "", "", "model", p.confidence)
 
 
@@ -270,6 +292,14 @@ def _join_variants(tokens: Sequence[Token], found: list[Found]) -> list[Found]:
         words = tuple(t.norm for t in tokens[f.first : f.last])
         if f.type == "person" and words:
             longer = _containing(words, full)
+            if longer is None and len(words) == 1:
+                # لكيروش after كارلوس كيروش: the family name behind a proclitic
+                for form in proclitic_forms(words[0])[1:]:
+                    longer = _containing((form,), full)
+                    if longer is not None:
+                        cut = len(words[0]) - len(form)
+                        f = replace(f, start=f.start + cut) if cut > 0 else f
+                        break
             if longer is not None:
                 f = replace(f, canonical=longer.canonical, hashtag=longer.hashtag)
         out.append(f)

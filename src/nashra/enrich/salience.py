@@ -163,7 +163,7 @@ def _title_heads(
     for c in rules.head_phrases(tokens[:n], types):
         start = tokens[c.first].start + len(c.clitic)
         tag = hashtag(text[start : tokens[c.last - 1].end])
-        if tag and tag not in cands:
+        if tag and norm_word(tag[1:]) not in cands:
             out.append(
                 _Cand(
                     tag, c.type, c.kind, start, in_title=True, confidence=UNSURE, evidence={"head"}
@@ -248,10 +248,18 @@ def clean_tag(
         return False  # #وزارة_الداخلية, #إدارة_الشباب: which one?
     if all(w.startswith("ال") and w.endswith("ي") for w in folded):
         return False  # adjectives only: #الكندي_المكسيكي
+    if folded[0] in _AROUND:
+        return False  # #مشارف_الحديدة: the place is the tag, not its outskirts
     if segmenter is not None:
         for k, w in enumerate(folded):
             if _glued(w, segmenter, clusters, 2 if k == 0 else 5):
                 return False  # #لمحمد_عيسى, #مقهى_بمدينة_مالمو, #دي_نيرو_الشتائم_لترمب
+            unknown = segmenter.count(w) == 0 and w not in clusters
+            if k and w[:1] == "و" and len(w) >= 5 and unknown:
+                return False  # two names joined by و: #ماريا_وكونسولاتا_مواكيكوتي
+            glued_first = not k and w[:1] in "لب" and segmenter.count(w[1:]) > 0
+            if glued_first and unknown and w not in GIVEN_NAMES:
+                return False  # #لمصارع_ثيران
             stem = segmenter.split(w)[1]
             if k and stem[:1] == "ي" and len(stem) >= 4 and stem not in _KNOWN_T_Y:
                 return False  # a verb inside: #منتخب_كوسوفو_يلعب, #وزارة_الإسكان_لينخفض
@@ -262,6 +270,7 @@ def clean_tag(
     return all(len(w) >= 2 for w in folded)
 
 
+_AROUND = frozenset(map(norm_word, ["مشارف", "محيط", "أطراف", "ضواحي", "تخوم", "قرب"]))
 _GENERIC_MODIFIERS = frozenset(
     map(
         norm_word,
@@ -348,9 +357,10 @@ def rank_entity_hashtags(
         tag = hashtag(alias or f.hashtag or f.canonical)
         if not tag or policy.blocked(tag):
             continue
-        c = cands.get(tag)
+        key = norm_word(tag[1:])  # #كيم_جونغ_اون and #كيم_جونغ_أون are one tag
+        c = cands.get(key)
         if c is None:
-            c = cands[tag] = _Cand(tag, f.type, f.kind, f.start)
+            c = cands[key] = _Cand(tag, f.type, f.kind, f.start)
         if alias:
             c.evidence.add("alias")
         c.evidence.add(f.rule)
@@ -370,7 +380,7 @@ def rank_entity_hashtags(
         tag = hashtag(policy.alias(entry.canonical) or entry.hashtag or entry.canonical)
         if not tag or policy.blocked(tag):
             continue
-        c = cands.setdefault(tag, _Cand(tag, entry.type, entry.kind, len(text)))
+        c = cands.setdefault(norm_word(tag[1:]), _Cand(tag, entry.type, entry.kind, len(text)))
         c.evidence.add("gazetteer")
         c.in_lead = True  # the outlet filed the article under it
     clusters = tagger.clusters if tagger is not None else {}

@@ -206,6 +206,16 @@ class Tagger:
         self.given = given
         self._cache: dict[str, _Word] = {}
 
+    def _name_clitic(self, word: str) -> str:
+        """The proclitic left out of a name: none for a given name (وليد, فيصل), and none for
+        ``لل`` + noun, whose written word is kept whole (للمغرب: the alef of ال is gone)."""
+        pre, _ = self.segmenter.split(word)
+        if not pre or word in self.given:
+            return ""
+        if pre.endswith("ل") and word.startswith(pre + "ل"):
+            return pre[:-1]  # وللمغرب → و + للمغرب
+        return pre
+
     def _memo(self) -> dict[str, _Word]:
         if len(self._cache) > 200_000:
             self._cache.clear()  # a worker that runs for months stays bounded
@@ -261,8 +271,7 @@ class Tagger:
             conf = sum(self._tagger.marginal(labels[k], k) for k in range(i, j)) / (j - i)
             first, last = a + i, a + j
             start = spans[first][0]
-            pre, _ = self.segmenter.split(words[first])
-            clitic = _display_clitic(text[start : spans[first][1]], pre)
+            clitic = _display_clitic(text[start : spans[first][1]], self._name_clitic(words[first]))
             out.append(
                 Tagged(
                     first,
