@@ -170,3 +170,14 @@ def test_api_entities_and_trend(base: str) -> None:
     assert sum(d["articles"] for d in trend["days"]) == 2
     with pytest.raises(urllib.error.HTTPError):
         _get(f"{base}/api/entities?type=verb")
+
+
+def test_entities_page_lists_and_filters(base: str) -> None:
+    with urllib.request.urlopen(f"{base}/entities?type=place", timeout=10) as resp:
+        page = resp.read().decode("utf-8")
+    assert 'href="/search?entity=' + urllib.parse.quote("باريس") in page
+    assert "ميركل" not in page  # a person, filtered out of the places
+    q = urllib.parse.quote("ميركل")
+    with urllib.request.urlopen(f"{base}/entities?q={q}", timeout=10) as resp:
+        page = resp.read().decode("utf-8")
+    assert "ميركل" in page and "باريس" not in page

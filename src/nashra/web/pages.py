@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from nashra.search import SearchFilters, Sort, search
+from nashra.store import entities as entity_store
 from nashra.web import charts, queries
 from nashra.web.app import WebState
 from nashra.web.deps import web
@@ -150,6 +151,18 @@ def search_page(
         sort=order,
         outlets=outlet_list,
         topics=topic_list,
+    )
+
+
+@router.get("/entities", response_class=HTMLResponse)
+def entities_page(request: Request, st: State, type: str = "", q: str = "") -> HTMLResponse:
+    """The archive's people, organisations and places by number of articles (search and filter
+    by type); each links to the search filtered by that entity."""
+    kind = type if type in entity_store.ENTITY_TYPES else ""
+    with st.store.read() as conn:
+        rows = entity_store.search(conn, q[:100], type=kind or None, limit=100)
+    return st.render(
+        request, "entities.html.j2", rows=rows, kind=kind, q=q, types=entity_store.ENTITY_TYPES
     )
 
 
