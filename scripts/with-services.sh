@@ -21,9 +21,18 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 started=""
 if [ -z "${NASHRA_TEST_PG_URL:-}" ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  # A server of this run's own (its folder and a free port), so that two runs on one machine
+  # (two worktrees, a developer beside CI) never stop each other's server.
+  export NASHRA_PG_DIR="${NASHRA_PG_DIR:-$(mktemp -d /tmp/nashra-pg.XXXXXX)}"
+  export NASHRA_PG_PORT="${NASHRA_PG_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
   eval "$("$here/pg-test-server.sh" start)"
   started=1
 fi
-cleanup() { [ -n "$started" ] && "$here/pg-test-server.sh" stop || true; }
+cleanup() {
+  if [ -n "$started" ]; then
+    "$here/pg-test-server.sh" stop || true
+    rm -rf "$NASHRA_PG_DIR"
+  fi
+}
 trap cleanup EXIT
 "$@"
