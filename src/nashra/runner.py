@@ -13,6 +13,7 @@ from typing import cast
 
 import sqlalchemy as sa
 
+from nashra import logs
 from nashra.channels import Channel, build_channel, ledger
 from nashra.digest import queue_digests
 from nashra.enrich import enricher_from_config
@@ -78,7 +79,11 @@ class CycleReport:
 
     @property
     def failed(self) -> bool:
-        return any(s.failed for s in self.sources) or self.publish.failed
+        """Something to fix: a source's error, a failed or unknown send, or a channel that is
+        paused (its posts cannot go out until a person acts)."""
+        return (
+            any(s.failed for s in self.sources) or self.publish.failed or bool(self.publish.paused)
+        )
 
     def total(self, name: str) -> int:
         return sum(int(getattr(s, name)) for s in self.sources)
@@ -132,6 +137,7 @@ class Runner:
         *,
         channels: Sequence[Channel] | None = None,
     ) -> None:
+        logs.install()  # the daemon logs every send: its lines never carry a token
         self.config = config
         self.store = store or Store(config.database_url)
         self.channels = list(channels) if channels is not None else build_channels(config)

@@ -12,13 +12,18 @@ channel's table is handed to its channel kind, which declares and checks its own
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from nashra import logs
 from nashra.errors import ConfigError
 from nashra.models import SourceSpec
 
@@ -32,13 +37,83 @@ def _str(v: Any) -> str:
 def _float(v: Any) -> float:
     if isinstance(v, bool) or not isinstance(v, int | float | str):
         raise ValueError("يجب أن تكون عددًا — must be a number")
-    return float(v)
+    try:
+        out = float(v)
+    except ValueError:
+        raise ValueError(f"يجب أن تكون عددًا — must be a number, not {v!r}") from None
+    if not math.isfinite(out):
+        raise ValueError(f"يجب أن تكون عددًا محدودًا — must be a finite number, not {v!r}")
+    return out
 
 
 def _int(v: Any) -> int:
     if isinstance(v, bool) or not isinstance(v, int | str):
         raise ValueError("يجب أن تكون عددًا صحيحًا — must be an integer")
-    return int(v)
+    try:
+        return int(v)
+    except ValueError:
+        raise ValueError(f"يجب أن تكون عددًا صحيحًا — must be an integer, not {v!r}") from None
+
+
+def _between(
+    parse: Callable[[Any], float], low: float, high: float, *, open_low: bool = False
+) -> Callable[[Any], Any]:
+    """``parse`` then a range check: ``low ≤ v ≤ high`` (``low < v`` with ``open_low``)."""
+
+    def check(v: Any) -> Any:
+        out = parse(v)
+        if out < low or (open_low and out == low) or out > high:
+            sign = "<" if open_low else "≤"
+            raise ValueError(
+                f"خارج المدى المسموح {low:g} {sign} القيمة ≤ {high:g} — out of range: {out!r}"
+            )
+        return out
+
+    return check
+
+
+def _zone(v: Any) -> str:
+    name = _str(v).strip()
+    if name:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"منطقة زمنية غير معروفة: {name!r} — unknown time zone (e.g. Asia/Baghdad)"
+            ) from None
+    return name
+
+
+def _web_url(v: Any) -> str:
+    text = _str(v).strip()
+    if text:
+        parts = urlsplit(text)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+            raise ValueError(f"رابط http(s) غير صالح: {text!r} — not an http(s) URL")
+    return text
+
+
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _env_name(v: Any) -> str:
+    name = _str(v)
+    if not _ENV_NAME.fullmatch(name):
+        raise ValueError(f"اسم متغير بيئة غير صالح: {name!r} — not an environment variable name")
+    return name
+
+
+def _db_url(v: Any) -> str:
+    url = _str(v).strip()
+    try:
+        import sqlalchemy as sa
+
+        parsed = sa.engine.make_url(url)
+    except Exception:
+        raise ValueError(f"رابط قاعدة بيانات غير صالح: {url!r} — not a database URL") from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ValueError(f"قاعدة بيانات غير مدعومة: {url!r} — use sqlite:/// or postgresql://")
+    return url
 
 
 def _bool(v: Any) -> bool:
@@ -55,7 +130,9 @@ def _networks(v: Any) -> tuple[str, ...]:
         raise ValueError("يجب أن تكون قائمة شبكات — must be a list of networks")
     out = []
     for item in items:
-        net = ipaddress.ip_network(str(item).strip(), strict=False)
+        if not isinstance(item, str):
+            raise ValueError(f"شبكة غير صالحة: {item!r} — a network is a string like 10.0.0.0/8")
+        net = ipaddress.ip_network(item.strip(), strict=False)
         out.append(str(net))
     return tuple(out)
 
@@ -81,7 +158,7 @@ SETTINGS: tuple[Setting, ...] = (
         "database.url",
         "sqlite:///nashra.db",
         "قاعدة البيانات (SQLAlchemy URL): SQLite by default, postgresql+psycopg://… later",
-        _str,
+        _db_url,
     ),
     Setting(
         "fetch.allow_networks",
@@ -93,38 +170,40 @@ SETTINGS: tuple[Setting, ...] = (
         "fetch.contact_url",
         "",
         "رابط للتواصل يُضاف إلى User-Agent — a contact URL for site owners",
-        _str,
+        _web_url,
     ),
     Setting(
         "fetch.feed_deadline",
         20.0,
         "المهلة الكلية لجلب خلاصة (ثوانٍ) — total deadline per feed fetch, seconds",
-        _float,
+        _between(_float, 0, 3600, open_low=True),
     ),
     Setting(
         "fetch.page_deadline",
         30.0,
         "المهلة الكلية لجلب صفحة (ثوانٍ) — total deadline per page fetch, seconds",
-        _float,
+        _between(_float, 0, 3600, open_low=True),
     ),
     Setting(
         "fetch.max_body_mib",
         15.0,
         "أقصى حجم للمحتوى بعد فك الضغط (MiB) — cap on the decoded body",
-        _float,
+        _between(_float, 0, 1024, open_low=True),
     ),
-    Setting("fetch.max_redirects", 5, "أقصى عدد لإعادات التوجيه — redirect cap", _int),
+    Setting(
+        "fetch.max_redirects", 5, "أقصى عدد لإعادات التوجيه — redirect cap", _between(_int, 0, 30)
+    ),
     Setting(
         "fetch.per_host_concurrency",
         2,
         "أقصى عدد طلبات متزامنة لكل مضيف — concurrent requests per host",
-        _int,
+        _between(_int, 1, 64),
     ),
     Setting(
         "fetch.per_host_delay",
         1.0,
         "الفاصل بين طلبات الصفحات للمضيف نفسه (ثوانٍ) — delay between page fetches per host",
-        _float,
+        _between(_float, 0, 3600),
     ),
     Setting(
         "fetch.obey_robots",
@@ -132,7 +211,12 @@ SETTINGS: tuple[Setting, ...] = (
         "احترام robots.txt عند جلب الصفحات — obey robots.txt for pages",
         _bool,
     ),
-    Setting("fetch.concurrency", 8, "عدد المصادر التي تُجلب معًا — sources fetched at once", _int),
+    Setting(
+        "fetch.concurrency",
+        8,
+        "عدد المصادر التي تُجلب معًا — sources fetched at once",
+        _between(_int, 1, 256),
+    ),
     Setting(
         "fetch.workers",
         0,
@@ -155,13 +239,26 @@ SETTINGS: tuple[Setting, ...] = (
         "poll.min_minutes",
         5.0,
         "أدنى فاصل بين استطلاعين للمصدر — shortest poll interval, minutes",
-        _float,
+        _between(_float, 0, 10080, open_low=True),
     ),
     Setting(
         "poll.max_minutes",
         1440.0,
-        "أقصى فاصل بين استطلاعين — longest poll interval, minutes",
-        _float,
+        "أقصى فاصل بين استطلاعين (ومنه التراجع بعد الأخطاء) — longest poll interval, minutes",
+        _between(_float, 0, 525600, open_low=True),
+    ),
+    Setting(
+        "poll.adaptive",
+        True,
+        "إبطاء استطلاع مصدر قليل النشر — poll a source that publishes rarely less often",
+        _bool,
+    ),
+    Setting(
+        "poll.max_interval_minutes",
+        0.0,
+        "أقصى فاصل يبلغه الإبطاء التكيفي؛ 0 = أربعة أضعاف فاصل المصدر — cap on adaptive polling"
+        " (0: 4 × the source's interval_minutes)",
+        _between(_float, 0, 525600),
     ),
     Setting(
         "poll.max_items",
@@ -173,7 +270,7 @@ SETTINGS: tuple[Setting, ...] = (
         "poll.error_limit",
         3,
         "عدد الأخطاء المتتالية قبل تعطيل المصدر — consecutive errors before a source is disabled",
-        _int,
+        _between(_int, 1, 1000),
     ),
     Setting(
         "jobs.concurrency",
@@ -203,9 +300,14 @@ SETTINGS: tuple[Setting, ...] = (
         "extract.min_chars",
         200,
         "أقل طول لنص المقال المستخرج من الصفحة — shortest extracted body accepted",
-        _int,
+        _between(_int, 0, 100_000),
     ),
-    Setting("enrich.max_hashtags", 6, "أقصى عدد للوسوم في المنشور — hashtags per post", _int),
+    Setting(
+        "enrich.max_hashtags",
+        6,
+        "أقصى عدد للوسوم في المنشور — hashtags per post",
+        _between(_int, 0, 50),
+    ),
     Setting(
         "enrich.gazetteer", "", "ملف أسماء إضافي (TSV) — an extra gazetteer file of your own", _str
     ),
@@ -231,13 +333,20 @@ SETTINGS: tuple[Setting, ...] = (
         "render.timezone",
         "",
         "المنطقة الزمنية لعرض التاريخ؛ فارغ = كما نشرها الموقع — display time zone; empty keeps the outlet's",
-        _str,
+        _zone,
     ),
     Setting(
         "web.admin_password_hash_env",
         "NASHRA_ADMIN_PASSWORD_HASH",
         "متغير البيئة الذي يحمل تجزئة كلمة مرور المشرف — env var holding the admin password hash",
-        _str,
+        _env_name,
+    ),
+    Setting(
+        "web.base_url",
+        "",
+        "عنوان الموقع العام لروابط /feed.json؛ فارغ = عنوان الاستماع — the site's public URL for"
+        " /feed.json links (never taken from the Host header); empty: the address served on",
+        _web_url,
     ),
 )
 
@@ -259,7 +368,7 @@ _SOURCE_KEYS = {
 def _check_first_run(value: str, where: str) -> str:
     if value in ("mark_seen", "post_all"):
         return value
-    if value.startswith("newest:") and value[7:].isdigit():
+    if value.startswith("newest:") and value[7:].isdigit() and 0 < int(value[7:]) <= 10_000:
         return value
     raise ConfigError(
         f'قيمة first_run غير صالحة: {value!r} — use "mark_seen", "post_all" or "newest:N"',
@@ -267,8 +376,33 @@ def _check_first_run(value: str, where: str) -> str:
     )
 
 
+def _strings(v: Any, what: str) -> tuple[str, ...]:
+    if not isinstance(v, list | tuple) or not all(isinstance(x, str) for x in v):
+        raise ValueError(f"{what}: يجب أن تكون قائمة نصوص — must be a list of strings")
+    return tuple(v)
+
+
+def _rules(v: Any) -> dict[str, tuple[str, ...]]:
+    if not isinstance(v, Mapping):
+        raise ValueError("rules: يجب أن تكون جدولًا — must be a table of lists")
+    return {str(k): _strings(x, f"rules.{k}") for k, x in v.items()}
+
+
+_interval = _between(_float, 0, 525600, open_low=True)
+
+
+def _source_url(v: str) -> str:
+    url = v.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"رابط المصدر ليس http(s): {url!r} — a source URL is http(s)")
+    return url
+
+
 def parse_source(table: Mapping[str, Any], index: int) -> SourceSpec:
     where = f"[[sources]] #{index + 1}"
+    if not isinstance(table, Mapping):
+        raise ConfigError("كل مصدر جدول [[sources]] — each source is a table", where=where)
     unknown = set(table) - _SOURCE_KEYS
     if unknown:
         raise ConfigError(f"مفاتيح غير معروفة في المصدر: {sorted(unknown)}", where=where)
@@ -278,18 +412,17 @@ def parse_source(table: Mapping[str, Any], index: int) -> SourceSpec:
     kind = table.get("kind")
     if kind not in (None, "feed", "sitemap", "page"):
         raise ConfigError(f"نوع مصدر غير معروف kind = {kind!r} (feed, sitemap, page)", where=where)
-    rules = table.get("rules", {})
     try:
         return SourceSpec(
             name=table["name"].strip(),
-            url=table["url"].strip(),
+            url=_source_url(table["url"]),
             kind=kind,
-            interval_minutes=_float(table.get("interval_minutes", 15)),
-            first_run=_check_first_run(str(table.get("first_run", "mark_seen")), where),
-            tags=tuple(str(t) for t in table.get("tags", ())),
+            interval_minutes=_interval(table.get("interval_minutes", 15)),
+            first_run=_check_first_run(_str(table.get("first_run", "mark_seen")), where),
+            tags=_strings(table.get("tags", []), "tags"),
             link_selector=_opt_str(table.get("link_selector")),
-            priority=_int(table.get("priority", 0)),
-            rules={k: tuple(str(x) for x in v) for k, v in dict(rules).items()},
+            priority=_between(_int, -1000, 1000)(table.get("priority", 0)),
+            rules=_rules(table.get("rules", {})),
         )
     except ValueError as exc:
         raise ConfigError(f"قيمة غير صالحة في المصدر: {exc}", where=where) from exc
@@ -345,14 +478,7 @@ def load_config(
     env = os.environ if env is None else env
     raw: dict[str, Any] = dict(data or {})
     if path is not None:
-        try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError as exc:
-            raise ConfigError(
-                "ملف الإعدادات غير موجود — config file not found", where=str(path)
-            ) from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"ملف الإعدادات ليس TOML صالحًا: {exc}", where=str(path)) from exc
+        raw = _read(path)
     values: dict[str, Any] = {}
     sections = {k: v for k, v in raw.items() if k not in ("sources", "channels")}
     for section, table in sections.items():
@@ -378,15 +504,19 @@ def load_config(
             raise ConfigError(
                 f"قيمة غير صالحة للإعداد {s.name}: {exc}", where=str(path or "")
             ) from exc
-    sources = tuple(parse_source(t, i) for i, t in enumerate(raw.get("sources", [])))
+    sources = tuple(parse_source(t, i) for i, t in enumerate(_tables(raw, "sources")))
     names = [s.name for s in sources]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise ConfigError(f"أسماء مصادر مكررة: {dupes} — source names must be unique")
     channels = []
-    for i, t in enumerate(raw.get("channels", [])):
+    for i, t in enumerate(_tables(raw, "channels")):
         where = f"[[channels]] #{i + 1}"
-        if not isinstance(t.get("name"), str) or not isinstance(t.get("kind"), str):
+        if (
+            not isinstance(t.get("name"), str)
+            or not isinstance(t.get("kind"), str)
+            or not t["name"].strip()
+        ):
             raise ConfigError(
                 "كل قناة تحتاج name و kind — every channel needs name and kind", where=where
             )
@@ -395,7 +525,84 @@ def load_config(
     cnames = [c.name for c in channels]
     if len(set(cnames)) != len(cnames):
         raise ConfigError("أسماء قنوات مكررة — channel names must be unique")
-    return Config(values=parsed, sources=sources, channels=tuple(channels), path=path)
+    config = Config(values=parsed, sources=sources, channels=tuple(channels), path=path)
+    _check_together(config)
+    _register_secrets(config, env)
+    return config
+
+
+def _read(path: Path) -> dict[str, Any]:
+    """The TOML file, or a one-line ``ConfigError`` (missing, a folder, not UTF-8, not TOML)."""
+    where = str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise ConfigError("ملف الإعدادات غير موجود — config file not found", where=where) from exc
+    except IsADirectoryError as exc:
+        raise ConfigError(
+            "هذا مجلد لا ملف إعدادات — a folder, not a config file", where=where
+        ) from exc
+    except OSError as exc:
+        raise ConfigError(
+            f"تعذرت قراءة ملف الإعدادات — cannot read the config file: {exc.strerror}", where=where
+        ) from exc
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"ملف الإعدادات ليس UTF-8 (البايت {exc.start}) — the config file is not UTF-8",
+            where=where,
+        ) from exc
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"ملف الإعدادات ليس TOML صالحًا: {exc}", where=where) from exc
+    except RecursionError as exc:
+        raise ConfigError(
+            "ملف الإعدادات متداخل أكثر من اللازم — nested too deep", where=where
+        ) from exc
+
+
+def _tables(raw: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(t, Mapping) for t in value):
+        raise ConfigError(f"{key} تُكتب جداول [[{key}]] — write each one as a [[{key}]] table")
+    return value
+
+
+def _check_together(config: Config) -> None:
+    """Checks that need more than one value, or the config file's folder."""
+    if config["poll.max_minutes"] < config["poll.min_minutes"]:
+        raise ConfigError(
+            "poll.max_minutes أصغر من poll.min_minutes — the longest interval is below the shortest"
+        )
+    url = config.database_url
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        db = Path(url[len("sqlite:///") :].split("?", 1)[0])
+        if db.is_dir():
+            raise ConfigError(
+                "مسار قاعدة البيانات مجلد — the database path is a folder", where=str(db)
+            )
+        if not db.parent.is_dir():
+            raise ConfigError(
+                "مجلد قاعدة البيانات غير موجود — the database's folder does not exist",
+                where=str(db.parent),
+            )
+    gazetteer = config["enrich.gazetteer"]
+    if gazetteer and not config.resolve(gazetteer).is_file():
+        raise ConfigError(
+            "ملف الأسماء enrich.gazetteer غير موجود — the gazetteer file does not exist",
+            where=str(config.resolve(gazetteer)),
+        )
+
+
+def _register_secrets(config: Config, env: Mapping[str, str]) -> None:
+    """The values of the variables that hold secrets are masked in every log line."""
+    names = [config["web.admin_password_hash_env"]]
+    for ch in config.channels:
+        names += [v for k, v in ch.options.items() if k.endswith("_env") and isinstance(v, str)]
+    for name in names:
+        logs.register_secret(env.get(name) or os.environ.get(name))
 
 
 def example_config() -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar, Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from nashra.channels.ledger import Pacing
 from nashra.channels.routing import Routes
@@ -59,9 +61,19 @@ class ChannelOptions:
             pace_values = {k: float(v) for k, v in pace.items()}
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"قيمة عددية غير صالحة: {exc}", where=where) from exc
+        if not (math.isfinite(lease) and lease > 0):
+            raise ConfigError(f"lease_seconds عدد موجب — must be > 0, not {lease!r}", where=where)
+        if not all(math.isfinite(v) and v >= 0 for v in pace_values.values()):
+            raise ConfigError(f"pace أعداد غير سالبة — must be ≥ 0: {pace_values}", where=where)
+        zone = str(options["timezone"]) if options.get("timezone") else None
+        if zone is not None:
+            try:
+                ZoneInfo(zone)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ConfigError(f"منطقة زمنية غير معروفة: {zone!r}", where=where) from None
         return cls(
             template=str(options.get("template", template)),
-            timezone=str(options["timezone"]) if options.get("timezone") else None,
+            timezone=zone,
             review=review,
             enabled=enabled,
             routes=Routes.from_mapping(options, where),

@@ -24,6 +24,9 @@ for _name in COMMAND_MODULES:
 
 
 def main() -> None:
+    from nashra import logs
+
+    logs.install()  # before any command configures logging: no secret in any log line
     app()
 
 

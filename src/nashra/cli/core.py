@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from nashra.cli._app import CONFIG_HELP, app
 from nashra.cli._logging import configured_level
@@ -33,8 +34,13 @@ def _load(path: Path) -> Config:
         _die(exc)
 
 
+def one_line(text: object) -> str:
+    """Any message as one line of plain text (no rich markup inside it is interpreted)."""
+    return escape(" ".join(str(text).split()))
+
+
 def _die(exc: BaseException, code: int = 2) -> NoReturn:
-    console.print(f"[bold red]خطأ[/] — error: {exc}")
+    console.print(f"[bold red]خطأ[/] — error: {one_line(exc)}", soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -56,22 +62,23 @@ def _summary(report: CycleReport) -> None:
         drops = ", ".join(f"{k}×{v}" for k, v in sorted(s.drops.items()) if k != "duplicate")
         status = "304" if s.not_modified else str(s.accepted)
         table.add_row(
-            s.source,
+            escape(s.source),
             status,
             str(s.updated),
             str(s.duplicates),
             str(s.unchanged + s.marked),
-            drops or "-",
+            escape(drops) or "-",
             str(len(s.errors)),
         )
     console.print(table)
     for s in report.sources:
         for err in s.errors[:5]:
-            console.print(f"  [red]✗[/] {s.source}: {err}")
+            console.print(f"  [red]✗[/] {one_line(s.source)}: {one_line(err)}", soft_wrap=True)
     outcomes = dict(report.publish.outcomes)
-    console.print(f"النشر — publishing: {outcomes or 'لا شيء جديد — nothing new'}")
+    shown = one_line(outcomes or "لا شيء جديد — nothing new")
+    console.print(f"النشر — publishing: {shown}", soft_wrap=True)
     for ch, why in report.publish.paused.items():
-        console.print(f"  [yellow]⏸[/] {ch}: {why}")
+        console.print(f"  [yellow]⏸[/] {one_line(ch)}: {one_line(why)}", soft_wrap=True)
 
 
 async def _cycle(runner: Runner, *, show_progress: bool) -> CycleReport:

@@ -22,6 +22,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
+from nashra import logs
 from nashra.arabic import arabic_digits
 from nashra.search import sync_index
 from nashra.settings import Config
@@ -114,6 +115,7 @@ def create_app(
     config: Config, *, store: Store | None = None, password_hash: str | None = None
 ) -> FastAPI:
     """The web application for ``config``; the admin hash comes from the named env var."""
+    logs.install()  # uvicorn's and our own lines never carry a secret
     if password_hash is None:
         password_hash = os.environ.get(config["web.admin_password_hash_env"]) or None
     state = WebState(
