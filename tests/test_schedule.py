@@ -107,7 +107,9 @@ def test_adaptive_interval_follows_publishing_rate() -> None:
     hourly = [NOW - timedelta(hours=h) for h in range(10)]
     assert adaptive_interval(hourly, MIN15, BOUNDS) == timedelta(minutes=30)
     daily = [NOW - timedelta(days=d) for d in range(10)]
-    assert adaptive_interval(daily, MIN15, BOUNDS) == timedelta(hours=12)
+    assert adaptive_interval(daily, MIN15, BOUNDS) == timedelta(hours=1)  # capped: 4 × 15 min
+    assert adaptive_interval(daily, MIN15, BOUNDS, cap=timedelta(days=1)) == timedelta(hours=12)
+    assert adaptive_interval(daily, MIN15, BOUNDS, cap=timedelta(hours=2)) == timedelta(hours=2)
     busy = [NOW - timedelta(minutes=m) for m in range(10)]
     assert adaptive_interval(busy, MIN15, BOUNDS) == MIN15  # never below the configured interval
 

@@ -283,10 +283,15 @@ class Ingest:
         return report
 
     def _interval(self, spec: SourceSpec, bounds: tuple[timedelta, timedelta]) -> timedelta:
-        """A source that publishes rarely is polled less often than configured (never more)."""
+        """A source that publishes rarely is polled less often than configured (never more
+        often), up to ``poll.max_interval_minutes``; ``poll.adaptive = false`` turns it off."""
+        base = timedelta(minutes=spec.interval_minutes)
+        if not self.config["poll.adaptive"]:
+            return max(bounds[0], min(bounds[1], base))
         with self.store.read() as conn:
             recent = articles.recent_publish_times(conn, spec.name)
-        return adaptive_interval(recent, timedelta(minutes=spec.interval_minutes), bounds)
+        cap = timedelta(minutes=self.config["poll.max_interval_minutes"]) or None
+        return adaptive_interval(recent, base, bounds, cap=cap)
 
     def _source_error(
         self,

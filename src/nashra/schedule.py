@@ -103,20 +103,31 @@ def next_poll(
     return now + _clamp(delay, bounds)
 
 
+ADAPTIVE_FACTOR = 4  # the default cap of adaptive polling: 4 × the configured interval
+
+
 def adaptive_interval(
-    publish_times: Sequence[datetime], base: timedelta, bounds: Bounds = DEFAULT_BOUNDS
+    publish_times: Sequence[datetime],
+    base: timedelta,
+    bounds: Bounds = DEFAULT_BOUNDS,
+    *,
+    cap: timedelta | None = None,
 ) -> timedelta:
     """An interval from how often a source publishes: half the median gap of its last 20 items.
 
-    Never shorter than ``base`` (the configured interval is the most a user asked for), and
-    ``base`` itself when fewer than three items have dates.
+    Never shorter than ``base`` (the configured interval is the most a user asked for), never
+    longer than ``cap`` (default ``ADAPTIVE_FACTOR × base``: a source configured for 15 minutes
+    is polled at least hourly, however rarely it publishes), and ``base`` itself when fewer than
+    three items have dates. Error backoff and the server's own hints (TTL, Cache-Control,
+    Retry-After) are applied after this, by ``next_poll``, within ``bounds``.
     """
+    limit = cap if cap is not None and cap > timedelta(0) else base * ADAPTIVE_FACTOR
     times = sorted({_aware(t) for t in publish_times})[-20:]
     gaps = [b - a for a, b in itertools.pairwise(times)]
     if len(gaps) < 2:
         return _clamp(base, bounds)
-    typical = statistics.median(g.total_seconds() for g in gaps)
-    return _clamp(max(base, timedelta(seconds=typical / 2)), bounds)
+    typical = timedelta(seconds=statistics.median(g.total_seconds() for g in gaps) / 2)
+    return _clamp(max(base, min(typical, max(limit, base))), bounds)
 
 
 def should_disable(consecutive_errors: int, limit: int = 3) -> bool:

@@ -221,19 +221,19 @@ SETTINGS: tuple[Setting, ...] = (
         "fetch.workers",
         0,
         "عدد عمليات الاستخراج (0 = عملية لكل نواة) — extraction processes; 0 = one per core",
-        _int,
+        _between(_int, 0, 256),
     ),
     Setting(
         "fetch.item_concurrency",
         4,
         "عدد عناصر المصدر الواحد التي تُعالج معًا — items of one source processed at once",
-        _int,
+        _between(_int, 1, 256),
     ),
     Setting(
         "fetch.item_deadline",
         90.0,
         "المهلة الكلية لعنصر واحد: جلب صفحته واستخراجها (ثوانٍ) — total deadline per item (page fetch + extraction), seconds",
-        _float,
+        _between(_float, 0, 3600, open_low=True),
     ),
     Setting(
         "poll.min_minutes",
@@ -264,7 +264,7 @@ SETTINGS: tuple[Setting, ...] = (
         "poll.max_items",
         100,
         "أقصى عدد للعناصر في الاستطلاع الواحد، الأحدث أولًا — items read per poll, newest first",
-        _int,
+        _between(_int, 1, 100_000),
     ),
     Setting(
         "poll.error_limit",

@@ -27,6 +27,7 @@ def serve(
     import uvicorn
 
     from nashra.web import create_app
+    from nashra.web.app import server_config
 
     try:
         cfg = load_config(config)
@@ -35,7 +36,7 @@ def serve(
         typer.echo(f"خطأ — error: {exc}", err=True)
         raise typer.Exit(2) from exc
     typer.echo(f"نشرة على — serving on http://{host}:{port}/", err=True)
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    uvicorn.Server(server_config(application, host=host, port=port)).run()
 
 
 @web_app.command("hash-password")

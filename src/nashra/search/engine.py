@@ -122,7 +122,7 @@ def _start(d: date) -> datetime:
 def _dates(q: sa.Select[Any], f: SearchFilters) -> sa.Select[Any]:
     if f.date_from:
         q = q.where(art.c.published_utc >= _start(f.date_from))
-    if f.date_to:
+    if f.date_to and f.date_to < date.max:  # "to 9999-12-31" bounds nothing (and has no next day)
         q = q.where(art.c.published_utc < _start(f.date_to + timedelta(days=1)))
     return q
 

@@ -26,6 +26,7 @@ from nashra.arabic import normalize, strip_clitics
 __all__ = ["And", "Node", "Or", "Query", "Term", "parse_query"]
 
 MAX_TERMS = 32  # more than this is not a search, it is a paste
+MAX_DEPTH = 16  # nested parentheses beyond this are read as if absent (no recursion past it)
 
 
 @lru_cache(maxsize=262_144)
@@ -118,6 +119,7 @@ class _Parser:
     def __init__(self, lexemes: list[_Lexeme]) -> None:
         self.lx = lexemes
         self.i = 0
+        self.depth = 0
         self.terms: list[Term] = []
 
     def peek(self) -> _Lexeme | None:
@@ -167,7 +169,11 @@ class _Parser:
         assert lx is not None
         self.i += 1
         if lx.kind == "(":
+            if self.depth >= MAX_DEPTH:  # deeper groups add nothing: read on at this level
+                return None
+            self.depth += 1
             node = self.parse_or()
+            self.depth -= 1
             if (close := self.peek()) is not None and close.kind == ")":
                 self.i += 1
             return node

@@ -14,8 +14,8 @@ from nashra.store import outbox, sources
 from nashra.store.util import now
 from nashra.web import queries
 from nashra.web.app import WebState
-from nashra.web.deps import check_csrf, require_admin, safe_next, web
-from nashra.web.security import verify_password
+from nashra.web.deps import RowId, check_csrf, require_admin, safe_next, web
+from nashra.web.security import DeviceCookie, verify_password
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 State = Annotated[WebState, Depends(web)]
@@ -45,21 +45,33 @@ def login(
 ) -> Response:
     check_csrf(request, csrf)
     who = request.client.host if request.client else "?"
+    device = st.devices.check(request.cookies.get(DeviceCookie.name))
     error = None
     if not st.password_hash:
         error = "login.off"
-    elif st.throttle.blocked(who):
+    elif st.throttle.blocked(who, device):
         error = "login.throttled"
     elif not verify_password(password, st.password_hash):
-        st.throttle.failed(who)
+        st.throttle.failed(who, device)
         error = "login.wrong"
     if error:
         return st.render(
             request, "login.html.j2", status=403, next=safe_next(next), error=error, enabled=True
         )
-    st.throttle.succeeded(who)
+    st.throttle.succeeded(who, device)
     request.state.set_session = st.signer.new(admin=True)  # a new token: no session fixation
-    return _back(safe_next(next))
+    response = _back(safe_next(next))
+    if device is None:  # this browser is trusted from now on (see LoginThrottle)
+        response.set_cookie(
+            DeviceCookie.name,
+            st.devices.new(),
+            max_age=DeviceCookie.max_age,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+            path="/admin/login",
+        )
+    return response
 
 
 @router.post("/logout")
@@ -135,7 +147,7 @@ def outbox_page(request: Request, st: State) -> HTMLResponse:
 
 @router.post("/outbox/{post_id}", dependencies=[Admin])
 def outbox_action(
-    request: Request, st: State, post_id: int, csrf: Csrf, decision: Annotated[str, Form()]
+    request: Request, st: State, post_id: RowId, csrf: Csrf, decision: Annotated[str, Form()]
 ) -> Response:
     check_csrf(request, csrf)
     if decision not in ("sent", "resend", "drop"):
@@ -204,7 +216,7 @@ def review_bulk(
 def review_action(
     request: Request,
     st: State,
-    post_id: int,
+    post_id: RowId,
     csrf: Csrf,
     action: Annotated[str, Form()],
     text: Annotated[str, Form()] = "",

@@ -18,7 +18,7 @@ from nashra.store import entities as entity_store
 from nashra.store import sources
 from nashra.web import queries
 from nashra.web.app import WebState
-from nashra.web.deps import web
+from nashra.web.deps import Offset, RowId, web
 
 router = APIRouter()
 State = Annotated[WebState, Depends(web)]
@@ -138,7 +138,7 @@ def _post(p: queries.PostView) -> PostOut:
 
 @router.get("/api/articles", tags=["articles"])
 def api_articles(
-    st: State, limit: Annotated[int, Query(ge=1, le=100)] = 30, offset: int = 0
+    st: State, limit: Annotated[int, Query(ge=1, le=100)] = 30, offset: Offset = 0
 ) -> list[ArticleOut]:
     with st.store.read() as conn:
         rows = queries.articles_page(conn, limit=limit, offset=max(offset, 0))
@@ -146,7 +146,7 @@ def api_articles(
 
 
 @router.get("/api/articles/{article_id}", tags=["articles"])
-def api_article(st: State, article_id: int) -> ArticleOut:
+def api_article(st: State, article_id: RowId) -> ArticleOut:
     with st.store.read() as conn:
         a = queries.article(conn, article_id)
     if a is None or a.deleted:
@@ -155,7 +155,7 @@ def api_article(st: State, article_id: int) -> ArticleOut:
 
 
 @router.get("/api/stories/{story_id}", tags=["stories"])
-def api_story(st: State, story_id: int) -> list[ArticleOut]:
+def api_story(st: State, story_id: RowId) -> list[ArticleOut]:
     with st.store.read() as conn:
         items = queries.story(conn, story_id)
     if not items:
@@ -279,9 +279,25 @@ def api_sources(request: Request, st: State) -> list[SourceOut]:
     ]
 
 
+def public_base(request: Request, st: WebState) -> str:
+    """The site's address for absolute links: ``web.base_url``, else the address the server
+    listens on — never the request's ``Host`` header, which anyone can forge (a cached feed
+    would then send every reader to the forger's site)."""
+    configured: str = st.config["web.base_url"]
+    if configured:
+        return configured.rstrip("/")
+    server = request.scope.get("server") or ("127.0.0.1", 8000)
+    host, port = str(server[0]), server[1]
+    if ":" in host:
+        host = f"[{host}]"
+    scheme = "https" if request.url.scheme == "https" else "http"
+    default = 443 if scheme == "https" else 80
+    return f"{scheme}://{host}" + ("" if port in (None, default) else f":{port}")
+
+
 @router.get("/feed.json", include_in_schema=False)
 def json_feed(request: Request, st: State, channel: str | None = None) -> JSONResponse:
-    base = str(request.base_url).rstrip("/")
+    base = public_base(request, st)
     with st.store.read() as conn:
         items = queries.latest_posts(conn, channel=channel, limit=50)
     feed = {

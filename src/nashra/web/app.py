@@ -30,9 +30,15 @@ from nashra.store import Store, schema
 from nashra.web.desk import Desk
 from nashra.web.i18n import COOKIE as LANG_COOKIE
 from nashra.web.i18n import Tr, pick_lang
-from nashra.web.security import SECURITY_HEADERS, LoginThrottle, Session, SessionSigner
+from nashra.web.security import (
+    SECURITY_HEADERS,
+    DeviceCookie,
+    LoginThrottle,
+    Session,
+    SessionSigner,
+)
 
-__all__ = ["WebState", "create_app"]
+__all__ = ["WebState", "create_app", "server_config"]
 
 SESSION_COOKIE = "nashra_session"
 MAX_BODY = 1024 * 1024  # forms and API bodies are small; anything larger is refused
@@ -47,10 +53,12 @@ class WebState:
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
     templates: jinja2.Environment = field(init=False)
     desk: Desk = field(init=False)
+    devices: DeviceCookie = field(init=False)
 
     def __post_init__(self) -> None:
         self.templates = _environment()
         self.desk = Desk(self.config)
+        self.devices = DeviceCookie(self.password_hash)
 
     def render(self, request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
         session: Session = request.state.session
@@ -179,3 +187,20 @@ def create_app(
     app.include_router(admin.router)
     app.include_router(api.router)
     return app
+
+
+def server_config(app: FastAPI, *, host: str = "127.0.0.1", port: int = 8000, **kw: Any) -> Any:
+    """How ``nashra serve`` runs uvicorn. ``proxy_headers=False``: the client address is the
+    socket's peer, so a visitor cannot choose it with ``X-Forwarded-For`` (the login throttle
+    counts per address); no ``Server`` header."""
+    import uvicorn
+
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "warning",
+        "proxy_headers": False,
+        "server_header": False,
+        **kw,
+    }
+    return uvicorn.Config(app, **options)

@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 import hmac
+from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import HTTPException, Request
+from fastapi import HTTPException, Path, Query, Request
 
 from nashra.web.app import WebState
 
-__all__ = ["AdminRequired", "check_csrf", "require_admin", "safe_next", "web"]
+__all__ = [
+    "MAX_ROWID",
+    "AdminRequired",
+    "Offset",
+    "RowId",
+    "check_csrf",
+    "require_admin",
+    "safe_next",
+    "web",
+]
+
+MAX_ROWID = 2**63 - 1  # SQLite's and PostgreSQL's bigint: a larger id is refused (422), not a 500
+RowId = Annotated[int, Path(ge=0, le=MAX_ROWID)]
+Offset = Annotated[int, Query(ge=0, le=MAX_ROWID)]
 
 
 class AdminRequired(Exception):
@@ -32,7 +46,8 @@ def require_admin(request: Request) -> None:
 
 def check_csrf(request: Request, token: str) -> None:
     """The form's token must equal the session's (constant-time)."""
-    if not token or not hmac.compare_digest(token, request.state.session.csrf):
+    given = token.encode("utf-8", "surrogatepass")  # compare_digest refuses non-ASCII str
+    if not token or not hmac.compare_digest(given, request.state.session.csrf.encode()):
         raise HTTPException(403, "رمز الحماية غير صالح — invalid CSRF token")
 
 

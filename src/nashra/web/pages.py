@@ -12,7 +12,7 @@ from nashra.search import SearchFilters, Sort, search
 from nashra.store import entities as entity_store
 from nashra.web import charts, queries
 from nashra.web.app import WebState
-from nashra.web.deps import web
+from nashra.web.deps import RowId, web
 from nashra.web.i18n import COOKIE as LANG_COOKIE
 from nashra.web.i18n import LANGS
 from nashra.web.sanitize import sanitize_html
@@ -39,6 +39,27 @@ def set_language(code: str, next: str = "/") -> Response:
     return response
 
 
+def _html_channels(st: WebState) -> frozenset[str]:
+    """Channels whose stored text is Telegram HTML (``parse_mode=HTML``), not plain text."""
+    out = set()
+    for ch in st.config.channels:
+        template = str(ch.options.get("template", "telegram.html.j2"))
+        if ch.kind == "telegram" and template.endswith(".html.j2"):
+            out.add(ch.name)
+    return frozenset(out)
+
+
+def shown(st: WebState, p: queries.PostView) -> str | None:
+    """A post's markup for our pages (sanitized), or None to show its text as plain text.
+
+    A Telegram post's text is HTML: shown as plain text it read ``&lt;b&gt;…`` to visitors."""
+    if p.html:
+        return sanitize_html(p.html)
+    if p.channel in _html_channels(st):
+        return sanitize_html(p.text.strip().replace("\n", "<br>\n"))
+    return None
+
+
 @router.get("/", response_class=HTMLResponse)
 def home(
     request: Request, st: State, channel: str | None = None, page: Annotated[int, Query()] = 1
@@ -63,7 +84,7 @@ def home(
 
 
 @router.get("/article/{article_id}", response_class=HTMLResponse)
-def article_page(request: Request, st: State, article_id: int) -> HTMLResponse:
+def article_page(request: Request, st: State, article_id: RowId) -> HTMLResponse:
     with st.store.read() as conn:
         a = queries.article(conn, article_id)
         if a is None or a.deleted:
@@ -74,7 +95,7 @@ def article_page(request: Request, st: State, article_id: int) -> HTMLResponse:
         request,
         "article.html.j2",
         a=a,
-        posts=[(p, sanitize_html(p.html) if p.html else None) for p in post_list],
+        posts=[(p, shown(st, p)) for p in post_list],
         siblings=[s for s in siblings if s.id != a.id],
         entities=queries.entity_names(a.enrichment, limit=30),
         hashtags=queries.tags(a.enrichment.get("hashtags")),
@@ -82,7 +103,7 @@ def article_page(request: Request, st: State, article_id: int) -> HTMLResponse:
 
 
 @router.get("/story/{story_id}", response_class=HTMLResponse)
-def story_page(request: Request, st: State, story_id: int) -> HTMLResponse:
+def story_page(request: Request, st: State, story_id: RowId) -> HTMLResponse:
     with st.store.read() as conn:
         items = queries.story(conn, story_id)
     if not items:

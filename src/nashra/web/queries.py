@@ -140,8 +140,15 @@ def post(conn: sa.Connection, post_id: int) -> PostView | None:
     return _post(r._mapping) if r else None
 
 
-def posts_of_article(conn: sa.Connection, article_id: int) -> list[PostView]:
-    rows = conn.execute(sa.select(posts).where(posts.c.article_id == article_id))
+def posts_of_article(
+    conn: sa.Connection, article_id: int, *, states: tuple[str, ...] | None = PUBLIC_STATES
+) -> list[PostView]:
+    """The article's posts that readers may see (held, rejected, failed, unknown and skipped
+    posts are the editors' business, not the public's); ``states=None`` for every one."""
+    q = sa.select(posts).where(posts.c.article_id == article_id)
+    if states is not None:
+        q = q.where(posts.c.state.in_(states))
+    rows = conn.execute(q.order_by(posts.c.id))
     return [_post(r._mapping) for r in rows]
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 __all__ = [
     "CSP",
     "SECURITY_HEADERS",
+    "DeviceCookie",
     "LoginThrottle",
     "Session",
     "SessionSigner",
@@ -111,6 +112,8 @@ class SessionSigner:
     def load(self, cookie: str | None) -> Session | None:
         if not cookie or cookie.count(".") != 3:
             return None
+        if not cookie.isascii():  # a cookie we signed is ASCII; compare_digest refuses the rest
+            return None
         payload, mac = cookie.rsplit(".", 1)
         if not hmac.compare_digest(mac, self._mac(payload)):
             return None
@@ -121,25 +124,82 @@ class SessionSigner:
 
 
 class LoginThrottle:
-    """At most ``limit`` failed logins per client address in ``window`` seconds."""
+    """Failed logins, counted three ways (OWASP's "device cookie" scheme).
 
-    def __init__(self, limit: int = 5, window: float = 300.0) -> None:
+    - per client address: at most ``limit`` failures in ``window`` seconds;
+    - for the whole site: at most ``site_limit`` failures in ``window`` from every address
+      together, so an attacker rotating addresses (or ``X-Forwarded-For`` values) gains nothing;
+    - per trusted device: a browser that once logged in holds a signed device cookie, and is
+      judged only by its own failures — an attack from elsewhere, even from the admin's own
+      address or proxy, never locks the admin out.
+
+    The address is the socket's peer: ``nashra serve`` does not let uvicorn replace it with a
+    header (``proxy_headers=False``). Behind a reverse proxy every visitor shares the proxy's
+    address; the device cookie is what keeps the admin in then.
+    """
+
+    def __init__(self, limit: int = 5, window: float = 300.0, site_limit: int = 20) -> None:
         self.limit = limit
         self.window = window
+        self.site_limit = site_limit
         self._fails: dict[str, deque[float]] = {}
 
-    def _recent(self, who: str) -> deque[float]:
-        q = self._fails.setdefault(who, deque())
+    def _recent(self, key: str) -> deque[float]:
+        q = self._fails.setdefault(key, deque())
         cutoff = time.monotonic() - self.window
         while q and q[0] < cutoff:
             q.popleft()
+        if not q and key != "*":
+            self._fails.pop(key, None)  # no memory kept for a quiet address
+            return deque()
         return q
 
-    def blocked(self, who: str) -> bool:
-        return len(self._recent(who)) >= self.limit
+    def blocked(self, who: str, device: str | None = None) -> bool:
+        if device is not None:
+            return len(self._recent("device:" + device)) >= self.limit
+        return (
+            len(self._recent("addr:" + who)) >= self.limit
+            or len(self._recent("*")) >= self.site_limit
+        )
 
-    def failed(self, who: str) -> None:
-        self._recent(who).append(time.monotonic())
+    def failed(self, who: str, device: str | None = None) -> None:
+        at = time.monotonic()
+        key = "device:" + device if device is not None else "addr:" + who
+        self._recent(key)
+        self._fails.setdefault(key, deque()).append(at)
+        if device is None:
+            self._fails.setdefault("*", deque()).append(at)
+        if len(self._fails) > 10_000:  # a flood of addresses: forget the quiet ones
+            for k in [k for k in self._fails if k != "*"]:
+                self._recent(k)
 
-    def succeeded(self, who: str) -> None:
-        self._fails.pop(who, None)
+    def succeeded(self, who: str, device: str | None = None) -> None:
+        self._fails.pop("addr:" + who, None)
+        if device is not None:
+            self._fails.pop("device:" + device, None)
+
+
+class DeviceCookie:
+    """A browser that logged in once: ``<random id>.<mac>``, signed with a key derived from the
+    admin's password hash (it survives a restart and dies with a password change)."""
+
+    name = "nashra_device"
+    max_age = 180 * 24 * 3600
+
+    def __init__(self, password_hash: str | None) -> None:
+        seed = (password_hash or secrets.token_hex(32)).encode("utf-8")
+        self.key = hashlib.sha256(b"nashra-device\0" + seed).digest()
+
+    def _mac(self, ident: str) -> str:
+        return _b64(hmac.new(self.key, ident.encode("ascii"), hashlib.sha256).digest())
+
+    def new(self) -> str:
+        ident = secrets.token_urlsafe(16)
+        return f"{ident}.{self._mac(ident)}"
+
+    def check(self, cookie: str | None) -> str | None:
+        """The device id when the cookie is one we signed, else None."""
+        if not cookie or not cookie.isascii() or cookie.count(".") != 1:
+            return None
+        ident, mac = cookie.split(".")
+        return ident if hmac.compare_digest(mac, self._mac(ident)) else None
