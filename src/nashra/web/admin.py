@@ -14,7 +14,7 @@ from nashra.store import outbox, sources
 from nashra.store.util import now
 from nashra.web import queries
 from nashra.web.app import WebState
-from nashra.web.deps import RowId, check_csrf, require_admin, safe_next, web
+from nashra.web.deps import MAX_ROWID, RowId, check_csrf, require_admin, safe_next, web
 from nashra.web.security import DeviceCookie, verify_password
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -208,7 +208,8 @@ def review_bulk(
     check_csrf(request, csrf)
     with st.store.tx() as conn:
         for post_id in ids or []:
-            st.desk.approve(conn, post_id)
+            if 0 <= post_id <= MAX_ROWID:  # a larger id is no post (and no SQLite integer)
+                st.desk.approve(conn, post_id)
     return _back("/admin/review")
 
 
