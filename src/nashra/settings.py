@@ -276,19 +276,19 @@ SETTINGS: tuple[Setting, ...] = (
         "jobs.concurrency",
         4,
         "عدد المهام المتزامنة في العامل الواحد (PostgreSQL) — jobs one worker runs at once",
-        _int,
+        _between(_int, 1, 256),
     ),
     Setting(
         "jobs.heartbeat_seconds",
         10.0,
         "الفاصل بين نبضات العامل (ثوانٍ) — seconds between a worker's heartbeats",
-        _float,
+        _between(_float, 0, 3600, open_low=True),
     ),
     Setting(
         "jobs.stalled_seconds",
         30.0,
         "بعد كم ثانية بلا نبض تُعاد مهام العامل إلى الطابور — a silent worker's jobs are retried after this",
-        _float,
+        _between(_float, 0, 86400, open_low=True),
     ),
     Setting(
         "jobs.delete_finished",
@@ -588,12 +588,13 @@ def _check_together(config: Config) -> None:
                 "مجلد قاعدة البيانات غير موجود — the database's folder does not exist",
                 where=str(db.parent),
             )
-    gazetteer = config["enrich.gazetteer"]
-    if gazetteer and not config.resolve(gazetteer).is_file():
-        raise ConfigError(
-            "ملف الأسماء enrich.gazetteer غير موجود — the gazetteer file does not exist",
-            where=str(config.resolve(gazetteer)),
-        )
+    for key in ("enrich.gazetteer", "enrich.blocklist", "enrich.aliases"):
+        given = config[key]
+        if given and not config.resolve(given).is_file():
+            raise ConfigError(
+                f"الملف {key} غير موجود — the file named by {key} does not exist",
+                where=str(config.resolve(given)),
+            )
 
 
 def _register_secrets(config: Config, env: Mapping[str, str]) -> None:
