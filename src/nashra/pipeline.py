@@ -22,7 +22,7 @@ from nashra.arabic import clean_display
 from nashra.batch import OrderedCommits
 from nashra.channels import Channel
 from nashra.channels.routing import Routes
-from nashra.dedupe.decide import decide, remember
+from nashra.dedupe.decide import Decision, decide, remember
 from nashra.dedupe.identity import identity
 from nashra.dedupe.stories import also_reported_by
 from nashra.enrich import Enricher, enricher_from_config
@@ -488,7 +488,7 @@ class Ingest:
             index_article(conn, ready.known_id)
             self._queue_edits(conn, replace(article, id=ready.known_id), result)
             return "updated"
-        verdict = decide(conn, article, result, priority=spec.priority)
+        verdict = self._by_mode(decide(conn, article, result, priority=spec.priority))
         article_id = articles.insert(
             conn,
             article,
@@ -512,6 +512,13 @@ class Ingest:
             if why and post_id is not None:  # not this channel's: never held for review
                 outbox.mark_skipped(conn, post_id, why)
         return "accepted"
+
+    def _by_mode(self, verdict: Decision) -> Decision:
+        """``stories.mode = "group"``: every outlet's article of a story is posted (grouped by
+        its story); only the same article twice (same URL or same content) is not."""
+        if self.config["stories.mode"] != "group" or verdict.reason in (None, "url", "content"):
+            return verdict
+        return replace(verdict, duplicate_of=None, replaces=None)
 
     def _add_outlet_to_posted(self, conn: sa.Connection, posted_id: int) -> None:
         """A new outlet carried a story we hold: its unsent posts now name that outlet too

@@ -116,6 +116,12 @@ def _db_url(v: Any) -> str:
     return url
 
 
+def _story_mode(v: Any) -> str:
+    if v not in ("merge", "group"):
+        raise ValueError('يجب أن تكون "merge" أو "group" — must be "merge" or "group"')
+    return str(v)
+
+
 def _bool(v: Any) -> bool:
     if isinstance(v, bool):
         return v
@@ -334,6 +340,20 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "المنطقة الزمنية لعرض التاريخ؛ فارغ = كما نشرها الموقع — display time zone; empty keeps the outlet's",
         _zone,
+    ),
+    Setting(
+        "stories.mode",
+        "merge",
+        'قصة واحدة منشور واحد ("merge") أو كل مقال منشور مجمّع في قصته ("group") — one post per'
+        ' story ("merge"), or every outlet\'s article posted, grouped by story ("group")',
+        _story_mode,
+    ),
+    Setting(
+        "stories.edit_minutes",
+        30,
+        "أقل فاصل بين تعديلين لمنشور مرسل لإضافة منفذ — minutes between two edits of a sent post"
+        " that add outlets to its «نقلته أيضًا» line (0: never edit)",
+        _int,
     ),
     Setting(
         "web.admin_password_hash_env",

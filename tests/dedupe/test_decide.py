@@ -344,29 +344,6 @@ def test_one_template_about_two_countries_is_two_stories(desk: Desk) -> None:
         assert v.duplicate_of is None, country
 
 
-def test_same_template_same_country_is_one_story(desk: Desk) -> None:
-    lead = "بعث خادم الحرمين الشريفين برقية تهنئة بمناسبة ذكرى استقلال بلاده متمنيا له التوفيق"
-    first, _ = desk.ingest(
-        make_article(
-            "a",
-            "https://a.example/1",
-            "خادم الحرمين الشريفين يهنئ رئيس النيجر بذكرى استقلال بلاده",
-            lead + "\n" + story(40),
-            published=T0,
-        )
-    )
-    _, v = desk.ingest(
-        make_article(
-            "b",
-            "https://b.example/1",
-            "خادم الحرمين يهنئ رئيس النيجر بذكرى الاستقلال",
-            lead + "\n" + story(41),
-            published=T0,
-        )
-    )
-    assert (v.duplicate_of, v.reason) == (first, "story")
-
-
 def test_outlet_name_inside_a_longer_word_is_not_removed() -> None:
     from nashra.dedupe.decide import usable_title
 

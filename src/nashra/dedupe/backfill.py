@@ -33,7 +33,11 @@ def ensure(conn: sa.Connection, *, now: datetime | None = None) -> int:
     since = (now or datetime.now(UTC)) - RETENTION
     index.prune(conn, since)
     total = 0
-    while ids := index.unindexed(conn, since, _BATCH):
+    below: int | None = None
+    while True:
+        ids, below = index.unindexed(conn, since, _BATCH, below)
+        if not ids and below is None:
+            break
         rows = conn.execute(sa.select(schema.articles).where(schema.articles.c.id.in_(ids)))
         for r in rows:
             m = r._mapping
@@ -51,6 +55,8 @@ def ensure(conn: sa.Connection, *, now: datetime | None = None) -> int:
                 terms=f.terms,
             )
             total += 1
+        if below is None:
+            break
     return total
 
 

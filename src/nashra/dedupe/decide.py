@@ -6,8 +6,11 @@ Layers, cheapest first; the first that matches decides:
 2. ``title``: the same normalized title within ``TITLE_WINDOW``;
 3. ``body``: a near-duplicate body: LSH candidates from the index, then the exact Jaccard of
    the word 3-shingles ≥ ``BODY_THRESHOLD``;
-4. ``story``: the same event told differently: title and lead similarity and shared entities
-   within ``STORY_WINDOW`` (``nashra.dedupe.stories``).
+4. ``story``: the same event told differently: candidates sharing rare terms within
+   ``STORY_WINDOW``, then meaning (a sentence embedding), the body's words, rare entities,
+   places and time against the candidate stories as a whole (``nashra.dedupe.stories``,
+   ``nashra.dedupe.signals``). A story that is not the same event but one of the same running
+   story is recorded as its thread (``Decision.plan.related``).
 
 A match makes the new article a member of the matched story and, by the default policy (one
 story, one post), a duplicate of the story's posted article. When the new article's outlet has a
@@ -31,9 +34,10 @@ import sqlalchemy as sa
 from rapidfuzz import fuzz
 
 from nashra.arabic import normalize
-from nashra.dedupe import backfill, index, stories
-from nashra.dedupe.features import Features, body_of, of_article
+from nashra.dedupe import backfill, index, stories, storyindex
+from nashra.dedupe.features import LEAD_CHARS, Features, body_of, entities_before, of_article
 from nashra.dedupe.shingles import jaccard, shingles
+from nashra.dedupe.signals import Signals, places_agree
 from nashra.dedupe.urls import is_root_url
 from nashra.models import Article, Enrichment
 from nashra.store import schema
@@ -63,6 +67,8 @@ class Decision:
     priority: int = 0
     source: str = ""  # the new article's source (the index records it)
     features: Features | None = field(default=None, repr=False, compare=False)
+    plan: stories.StoryPlan | None = field(default=None, repr=False, compare=False)
+    signals: Signals | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +76,8 @@ class _Match:
     row: Any
     reason: str
     score: float | None = None
+    story: int | None = None  # the story's key, when the story layer found it
+    signals: Signals | None = None
 
 
 _COLUMNS = (
@@ -190,6 +198,8 @@ def _body(conn: sa.Connection, article: Article, f: Features) -> _Match | None:
             mine, theirs = stories.without(mine, common), stories.without(theirs, common)
             if len(mine) < len(f.hashes) // 2 and len(mine) < 25:
                 continue  # little left once the site's boilerplate is gone
+        if _places_conflict(row, f):
+            continue  # one wire template, two countries: two stories, however alike the text
         j = jaccard(mine, theirs)
         if (
             row["source"] == article.source
@@ -202,17 +212,23 @@ def _body(conn: sa.Connection, article: Article, f: Features) -> _Match | None:
     return best
 
 
-def _story(conn: sa.Connection, article: Article, f: Features) -> _Match | None:
-    title_words = f.title_words if usable_title(article) else ()
-    hit = stories.best_match(conn, article, f, title_words)
-    if hit is None:
-        return None
-    row, score = hit
-    return _Match(row, "story", score)
+def _places_conflict(row: Any, f: Features) -> bool:
+    ents = (row["enrichment"] or {}).get("entities", ())
+    n = len(row["title"])
+    theirs_title = entities_before(ents, n, "place")
+    theirs = entities_before(ents, n + 1 + LEAD_CHARS, "place")
+    return places_agree(f.title_places, f.places, theirs_title, theirs) < 0
 
 
-_LAYERS = {"exact": _exact, "title": _title, "body": _body, "story": _story}
-LAYERS = tuple(_LAYERS)
+def _entities(enrichment: Enrichment | None) -> list[dict[str, Any]]:
+    return [
+        {"canonical": e.canonical, "text": e.text, "start": e.start, "type": e.type}
+        for e in (enrichment.entities if enrichment else ())
+    ]
+
+
+_LAYERS = {"exact": _exact, "title": _title, "body": _body}
+LAYERS = (*_LAYERS, "story")
 
 
 def decide(
@@ -229,17 +245,37 @@ def decide(
     backfill.ensure(conn)
     f = of_article(article, enrichment)
     match = None
-    for name in LAYERS:
+    plan = None
+    for name in _LAYERS:
         if name in layers and (match := _LAYERS[name](conn, article, f)) is not None:
             break
+    if match is None and "story" in layers:
+        title_words = f.title_words if usable_title(article) else ()
+        hit, plan = stories.best_match(conn, article, f, title_words, _entities(enrichment))
+        if hit is not None:
+            match = _Match(hit.row, "story", hit.signals.value, hit.story, hit.signals)
     if match is None:
-        return Decision(priority=priority, source=article.source, features=f)
+        return Decision(priority=priority, source=article.source, features=f, plan=plan)
     row = match.row
     posted = int(row["duplicate_of"] or row["id"])
-    story = int(row["story_id"] or row["id"])
+    story = match.story if match.story is not None else int(row["story_id"] or row["id"])
+    replaces = None
     if priority > index.priority_of(conn, posted) and stories.replaceable(conn, posted):
-        return Decision(None, story, match.reason, match.score, posted, priority, article.source, f)
-    return Decision(posted, story, match.reason, match.score, None, priority, article.source, f)
+        replaces, posted_of_new = posted, None
+    else:
+        posted_of_new = posted
+    return Decision(
+        posted_of_new,
+        story,
+        match.reason,
+        match.score,
+        replaces,
+        priority,
+        article.source,
+        f,
+        plan,
+        match.signals,
+    )
 
 
 def remember(conn: sa.Connection, article_id: int, decision: Decision) -> None:
@@ -248,6 +284,7 @@ def remember(conn: sa.Connection, article_id: int, decision: Decision) -> None:
     f = decision.features
     if f is None:
         return
+    plan = decision.plan
     index.add(
         conn,
         article_id,
@@ -256,8 +293,13 @@ def remember(conn: sa.Connection, article_id: int, decision: Decision) -> None:
         at=f.at,
         shingle_count=len(f.hashes) if f.long_enough else 0,
         keys=f.keys,
-        terms=f.terms,
+        terms=plan.terms if plan is not None else f.terms,
         reason=decision.reason,
     )
+    story = decision.story_id if decision.story_id is not None else article_id
+    if plan is not None:
+        storyindex.add(conn, article_id, story, decision.source, f.at, plan.text)
+        if plan.related is not None:
+            storyindex.link(conn, story, plan.related, plan.related_score)
     if decision.replaces is not None:
         stories.promote(conn, article_id, decision.replaces)

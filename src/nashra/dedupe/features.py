@@ -92,6 +92,7 @@ class Features:
     lead: frozenset[str] = frozenset()
     entities: frozenset[str] = frozenset()  # in the title or the lead
     title_places: frozenset[str] = frozenset()  # places named in the title
+    places: frozenset[str] = frozenset()  # places named in the title or the lead
 
     @property
     def terms(self) -> tuple[int, ...]:
@@ -126,4 +127,5 @@ def of_article(article: Article, enrichment: Enrichment | None) -> Features:
         lead=frozenset(content_words(body, LEAD_WORDS)),
         entities=lead_entities(found, len(article.title)),
         title_places=entities_before(found, len(article.title), "place"),
+        places=entities_before(found, len(article.title) + 1 + LEAD_CHARS, "place"),
     )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 import numpy as np
 import sqlalchemy as sa
@@ -179,15 +179,33 @@ def clear(conn: sa.Connection) -> None:
         conn.execute(table.delete())
 
 
-def unindexed(conn: sa.Connection, since: datetime, limit: int) -> list[int]:
-    """Live articles of the window that have no index entry yet, oldest first."""
+def unindexed(
+    conn: sa.Connection, since: datetime, limit: int, below: int | None = None
+) -> tuple[list[int], int | None]:
+    """Live articles of the window that have no index entry yet, walking down the primary key
+    from ``below`` (a bounded range, never a scan of the archive): (ids, where to go on from;
+    None once the walk is past the window)."""
     a = schema.articles
-    when = sa.func.coalesce(a.c.published_utc, a.c.created_at)
-    q = (
-        sa.select(a.c.id)
-        .outerjoin(da, da.c.article_id == a.c.id)
-        .where(da.c.article_id.is_(None), a.c.deleted_at.is_(None), when >= since)
-        .order_by(a.c.id)
-        .limit(limit)
-    )
-    return [int(r[0]) for r in conn.execute(q)]
+    q = sa.select(a.c.id, a.c.published_utc, a.c.created_at, a.c.deleted_at, da.c.article_id)
+    q = q.outerjoin(da, da.c.article_id == a.c.id)
+    if below is None:  # start at the top: max(id) is one step down the primary key
+        top = conn.execute(sa.select(sa.func.max(a.c.id))).scalar()
+        if top is None:
+            return [], None
+        below = int(top) + 1
+    q = q.where(a.c.id < below)
+    rows = conn.execute(q.order_by(a.c.id.desc()).limit(limit)).all()
+    if not rows:
+        return [], None
+    bound = since if since.tzinfo else since.replace(tzinfo=UTC)
+    out, old = [], 0
+    for r in rows:
+        when = r[1] or r[2]
+        when = when if when is None or when.tzinfo else when.replace(tzinfo=UTC)
+        if when is not None and when < bound:
+            old += 1
+            continue
+        if r[4] is None and r[3] is None:
+            out.append(int(r[0]))
+    nxt = None if old == len(rows) else int(rows[-1][0])
+    return sorted(out), nxt

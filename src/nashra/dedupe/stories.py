@@ -10,31 +10,32 @@ below, chosen on the development split; see docs/dedupe.md).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
-from rapidfuzz import fuzz
 
-from nashra.dedupe import index
-from nashra.dedupe.features import (
-    LEAD_WORDS,
-    Features,
-    body_of,
-    content_words,
-    entities_before,
-    lead_entities,
-)
+from nashra.dedupe import index, signals, storyindex
+from nashra.dedupe.features import LEAD_WORDS, Features, body_of, content_words, utc
+from nashra.dedupe.listing import Story, StoryArticle, also_reported_by, list_stories
 from nashra.dedupe.shingles import shingles
+from nashra.dedupe.signals import Signals, StoryText
+from nashra.dedupe.storyindex import Idf
+from nashra.errors import StoreError
 from nashra.models import Article, PostState
-from nashra.store import schema
+from nashra.store import articles, schema
 
-STORY_WINDOW = timedelta(hours=36)
-STORY_CANDIDATES = 30
+__all__ = ["Story", "StoryArticle", "also_reported_by", "best_match", "list_stories"]
+
+STORY_WINDOW = timedelta(days=7)  # candidates: the same story, or another event of its thread
+STORY_CANDIDATES = 30  # articles sharing rare terms, the most shared first
+STORY_STORIES = 8  # distinct stories among them compared as a whole
 MIN_SHARED_TERMS = 2
-MIN_TITLE_WORDS = 3  # token_set_ratio calls a short title a subset of anything
+MIN_STORY_WORDS = 12  # title + lead content words: fewer prove nothing (a one-line item)
+RARE_LEAD_TERMS = 24  # the lead's rarest words indexed and asked for, besides title and entities
 SITE_SAMPLE = 8  # a site's recent articles looked at to find its boilerplate
 SITE_COMMON = 3  # a shingle in this many of them is the site's, not the story's
 
@@ -44,75 +45,138 @@ da = schema.dedupe_articles
 
 
 @dataclass(frozen=True, slots=True)
-class StoryScore:
-    title: float  # token_set_ratio of the content words of the titles, 0..1
-    lead: float  # Jaccard of the lead's content words
-    entities: int  # entities shared in title or lead
-    conflict: bool = False  # both titles name places, and none in common
+class StoryPlan:
+    """The story layer's work on a new article, carried to ``remember``: its features (stored
+    in the story index), the terms it is indexed under, and the thread it belongs to."""
 
-    @property
-    def same_story(self) -> bool:
-        if self.conflict:
-            # "greets the president of Niger" / "of Bolivia": one template, two stories.
-            return False
-        # Chosen on 40 hand-judged story merges of the development split: looser rules
-        # (title ≥ 0.6 with some lead overlap, or two shared entities) merged routine news of one
-        # kind (road accidents, royal audiences, job notices) as often as they found a story.
-        return (self.title >= 0.85 and self.lead >= 0.1) or (
-            self.title >= 0.7 and self.lead >= 0.45 and self.entities >= 2
-        )
-
-    @property
-    def value(self) -> float:
-        return 0.5 * self.title + 0.35 * self.lead + 0.15 * min(1.0, self.entities / 3)
+    text: StoryText
+    terms: tuple[int, ...]
+    related: int | None = None  # a story of the same running story, not the same event
+    related_score: float = 0.0
 
 
-def score(
-    title_words: tuple[str, ...], f: Features, row: Any, their_title_words: tuple[str, ...]
-) -> StoryScore:
-    t = 0.0
-    if len(title_words) >= MIN_TITLE_WORDS and len(their_title_words) >= MIN_TITLE_WORDS:
-        t = fuzz.token_set_ratio(" ".join(title_words), " ".join(their_title_words)) / 100
-    body = body_of(row["match_title"], row["match_text"])
-    lead = frozenset(content_words(body, LEAD_WORDS))
-    inter = len(lead & f.lead)
-    union = len(lead) + len(f.lead) - inter
-    ents = (row["enrichment"] or {}).get("entities", ())
-    shared = lead_entities(ents, len(row["title"])) & f.entities
-    # Places are the gazetteer's surest entities; a person or an organisation may be named
-    # differently by two outlets, a country or a city rarely.
-    theirs = entities_before(ents, len(row["title"]), "place")
-    conflict = bool(theirs and f.title_places and not theirs & f.title_places)
-    return StoryScore(t, inter / union if union else 0.0, len(shared), conflict)
+@dataclass(frozen=True, slots=True)
+class StoryHit:
+    row: Any  # the matched member's article row
+    story: int  # the story's key
+    signals: Signals
+
+
+def text_of(article: Article, enrichment_entities: Sequence[Mapping[str, Any]]) -> StoryText:
+    body_display = (
+        article.text[len(article.title) :]
+        if article.text.startswith(article.title)
+        else article.text
+    )
+    vec = signals.embed_article(article.title, body_display)
+    return signals.of_text(
+        article.title,
+        article.match_title,
+        body_of(article.match_title, article.match_text),
+        enrichment_entities,
+        vec=vec,
+        at=utc(article.published),
+    )
+
+
+def story_terms(
+    title_words: Sequence[str], st: StoryText, lead: Sequence[str], idf: Idf
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(indexed, asked): an article is indexed under its title words, entities and every lead
+    word; it asks for its title words, entities and the rarest words of its lead (the ones few
+    articles share, so the candidates are the articles that share them)."""
+    base = {index.term_key("t", w) for w in title_words}
+    base.update(index.term_key("e", e) for e in st.entities if e)
+    lead_keys = {w: index.term_key("t", w) for w in set(lead)}
+    rare = sorted(lead_keys, key=lambda w: (idf.count(signals.word_key(w)), lead.index(w)))
+    asked = base | {lead_keys[w] for w in rare[:RARE_LEAD_TERMS]}
+    return tuple(sorted(base | set(lead_keys.values()))), tuple(sorted(asked))
 
 
 def best_match(
-    conn: sa.Connection, article: Article, f: Features, title_words: tuple[str, ...]
-) -> tuple[Any, float] | None:
-    terms = {index.term_key("t", w) for w in title_words}
-    terms.update(index.term_key("e", e) for e in f.entities if e)
+    conn: sa.Connection,
+    article: Article,
+    f: Features,
+    title_words: tuple[str, ...],
+    entities: Sequence[Mapping[str, Any]],
+) -> tuple[StoryHit | None, StoryPlan]:
+    """The story this article tells, if one is stored (and the plan ``remember`` carries out)."""
+    st = text_of(article, entities)
+    lead = content_words(body_of(article.match_title, article.match_text), LEAD_WORDS)
+    idf = Idf(
+        conn,
+        [*st.terms, *(signals.entity_key(e) for e in st.entities)]
+        + [signals.word_key(w) for w in lead],
+    )
+    terms, asked = story_terms(title_words, st, lead, idf)
     found = index.term_candidates(
         conn,
-        sorted(terms),
+        asked,
         f.at - STORY_WINDOW,
         f.at + STORY_WINDOW,
         min_shared=MIN_SHARED_TERMS,
         limit=STORY_CANDIDATES,
     )
-    if not found:
-        return None
-    rows = conn.execute(
-        sa.select(a).where(a.c.id.in_([i for i, _ in found]), a.c.deleted_at.is_(None))
+    if len(title_words) + len(lead) < MIN_STORY_WORDS:
+        return None, StoryPlan(st, terms)
+    keys = storyindex.story_keys(conn, [i for i, _ in found])
+    order: list[int] = []
+    for i, _ in found:
+        k = keys.get(i)
+        if k is not None and k not in order:
+            order.append(k)
+    best: tuple[int, int, Signals] | None = None  # (story, member id, signals)
+    for k in order[:STORY_STORIES]:
+        # One outlet telling a story twice is an update or a new development: compared with the
+        # other outlets' members only.
+        ms = [(i, m) for i, src, m in storyindex.members(conn, k) if src != article.source]
+        if not ms:
+            continue
+        sig = signals.compare(st, [m for _, m in ms], idf)
+        if best is None or sig.value > best[2].value:
+            nearest = max(ms, key=lambda x: float(x[1].vec @ st.vec))[0]
+            best = (k, nearest, sig)
+    if best is None:
+        return None, StoryPlan(st, terms)
+    k, member, sig = best
+    if not sig.same_story:
+        rel = k if sig.related else None
+        return None, StoryPlan(st, terms, rel, max(sig.use, sig.centroid) if rel else 0.0)
+    row = conn.execute(sa.select(a).where(a.c.id == member, a.c.deleted_at.is_(None))).first()
+    if row is None:
+        return None, StoryPlan(st, terms)
+    return StoryHit(row._mapping, k, sig), StoryPlan(st, terms)
+
+
+def explain(
+    conn: sa.Connection, first_id: int, second_id: int
+) -> tuple[Signals, StoryText, StoryText]:
+    """The signals between two stored articles, as the story layer computes them."""
+    texts = []
+    for aid in (first_id, second_id):
+        got = conn.execute(
+            sa.select(storyindex.sv).where(storyindex.sv.c.article_id == aid)
+        ).first()
+        if got is not None:
+            texts.append(storyindex.from_row(got._mapping))
+            continue
+        found = articles.get(conn, aid)
+        if found is None:
+            raise StoreError(f"لا يوجد مقال بالرقم {aid} — no article {aid}")
+        art, enr = found
+        ents = [
+            {"canonical": e.canonical, "text": e.text, "start": e.start, "type": e.type}
+            for e in enr.entities
+        ]
+        texts.append(text_of(art, ents))
+    one, two = texts
+    if one.at and two.at and two.at < one.at:
+        one, two = two, one
+    idf = Idf(
+        conn,
+        [*one.terms, *two.terms, *(signals.entity_key(e) for e in one.entities | two.entities)],
     )
-    best: tuple[Any, float] | None = None
-    for r in rows:
-        row = r._mapping
-        if row["source"] == article.source:
-            continue  # one outlet telling a story twice is an update or a new development
-        s = score(title_words, f, row, content_words(row["match_title"]))
-        if s.same_story and (best is None or s.value > best[1]):
-            best = (row, s.value)
-    return best
+    return signals.compare(two, [one], idf), one, two
 
 
 def site_boilerplate(conn: sa.Connection, source: str, exclude: tuple[int, ...] = ()) -> Any:
@@ -153,104 +217,3 @@ def promote(conn: sa.Connection, new_id: int, old_id: int) -> None:
         .where(p.c.article_id == old_id, p.c.state.in_(_OPEN))
         .values(state=PostState.SKIPPED.value, last_error=f"superseded by article {new_id}")
     )
-
-
-def _story_key(conn: sa.Connection, article_id: int) -> int | None:
-    r = conn.execute(sa.select(a.c.id, a.c.story_id).where(a.c.id == article_id)).first()
-    return None if r is None else int(r[1] or r[0])
-
-
-def also_reported_by(conn: sa.Connection, article_id: int) -> list[str]:
-    """Outlets (display names, first seen first) of the article's story other than its own."""
-    key = _story_key(conn, article_id)
-    if key is None:
-        return []
-    rows = conn.execute(
-        sa.select(a.c.id, a.c.outlet, a.c.source)
-        .where(sa.func.coalesce(a.c.story_id, a.c.id) == key, a.c.deleted_at.is_(None))
-        .order_by(a.c.id)
-    ).all()
-    own = next((r[1] or r[2] for r in rows if r[0] == article_id), None)
-    out: list[str] = []
-    for _id, outlet, source in rows:
-        name = outlet or source
-        if name != own and name not in out:
-            out.append(name)
-    return out
-
-
-@dataclass(frozen=True, slots=True)
-class StoryArticle:
-    id: int
-    source: str
-    outlet: str | None
-    title: str
-    url: str
-    published: str | None
-    posted: bool  # the story's posted article (no duplicate_of)
-    reason: str | None  # the layer that joined it to the story (None: the first)
-
-
-@dataclass(frozen=True, slots=True)
-class Story:
-    id: int
-    title: str  # the posted article's title
-    first_seen: datetime
-    last_seen: datetime
-    outlets: tuple[str, ...]
-    articles: tuple[StoryArticle, ...]
-
-
-def list_stories(
-    conn: sa.Connection, *, limit: int = 50, min_articles: int = 1, since: datetime | None = None
-) -> list[Story]:
-    """The most recently active stories, newest first, with their articles."""
-    key = sa.func.coalesce(a.c.story_id, a.c.id)
-    last = sa.func.max(a.c.created_at)
-    q = sa.select(key.label("k")).where(a.c.deleted_at.is_(None))
-    if since is not None:
-        q = q.where(a.c.created_at >= since)
-    q = q.group_by(key).having(sa.func.count() >= min_articles).order_by(last.desc(), key.desc())
-    keys = [int(r[0]) for r in conn.execute(q.limit(limit))]
-    if not keys:
-        return []
-    rows = conn.execute(
-        sa.select(
-            key.label("k"),
-            a.c.id,
-            a.c.source,
-            a.c.outlet,
-            a.c.title,
-            a.c.url,
-            a.c.published,
-            a.c.duplicate_of,
-            a.c.created_at,
-            da.c.reason,
-        )
-        .outerjoin(da, da.c.article_id == a.c.id)
-        .where(key.in_(keys), a.c.deleted_at.is_(None))
-        .order_by(a.c.id)
-    ).all()
-    members: dict[int, list[Any]] = {k: [] for k in keys}
-    for r in rows:
-        members[int(r.k)].append(r)
-    out = []
-    for k in keys:
-        rs = members[k]
-        arts = tuple(
-            StoryArticle(
-                r.id,
-                r.source,
-                r.outlet,
-                r.title,
-                r.url,
-                r.published,
-                r.duplicate_of is None,
-                None if r.id == k else r.reason,
-            )
-            for r in rs
-        )
-        posted = next((x for x in arts if x.posted), arts[0])
-        outlets = tuple(dict.fromkeys(x.outlet or x.source for x in arts))
-        out.append(Story(k, posted.title, rs[0].created_at, rs[-1].created_at, outlets, arts))
-    return out

@@ -23,6 +23,7 @@ from nashra.store.steps import (
     v003_search,
     v004_publishing,
     v005_seen,
+    v010_stories,
     v020_entities,
     v060_pg_search,
     v061_host_slots,
@@ -40,6 +41,11 @@ MIGRATIONS: list[tuple[int, str, Step]] = [
         5,
         "seen items: a new source's existing items that carry no text, marked without a fetch",
         v005_seen.up,
+    ),
+    (
+        10,
+        "stories: sentence vectors, body sketches, document frequencies, thread links",
+        v010_stories.up,
     ),
     (
         20,

@@ -73,6 +73,9 @@ articles = sa.Table(
     sa.Index("ix_articles_content_hash", "content_hash"),
     sa.Index("ix_articles_canonical_url", "canonical_url"),
     sa.Index("ix_articles_match_title", "match_title"),
+    sa.Index("ix_articles_story_id", "story_id"),  # migration 10: story members, attribution
+    sa.Index("ix_articles_duplicate_of", "duplicate_of"),
+    sa.Index("ix_articles_source_id", "source", "id"),
 )
 
 posts = sa.Table(
@@ -276,4 +279,37 @@ host_slots = sa.Table(
     metadata,
     sa.Column("host", Text, primary_key=True),
     sa.Column("next_at", UTC, nullable=False),  # the next page fetch of this host starts then
+)
+
+# -- stories (migration 10, nashra.dedupe.stories): one row per indexed article with its sentence
+# vector (int8), body sketch and facts; document frequencies for TF-IDF and entity rarity; links
+# between two stories of one running story (a thread).
+story_vectors = sa.Table(
+    "story_vectors",
+    metadata,
+    sa.Column("article_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("story_id", sa.Integer, nullable=False),  # the story's key (its first article)
+    sa.Column("source", Text, nullable=False),
+    sa.Column("at", UTC, nullable=False),
+    sa.Column("vec", sa.LargeBinary, nullable=False),
+    sa.Column("terms", sa.LargeBinary, nullable=False),
+    sa.Column("facts", sa.JSON, nullable=False),  # entities, places, numbers of title and lead
+    sa.Index("ix_story_vectors_story", "story_id", "at"),
+)
+
+story_df = sa.Table(
+    "story_df",
+    metadata,
+    sa.Column("term", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("df", sa.Integer, nullable=False),
+)
+
+story_links = sa.Table(
+    "story_links",
+    metadata,
+    sa.Column("story_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("related_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("created_at", UTC, nullable=False),
+    sa.Index("ix_story_links_related", "related_id"),
 )

@@ -167,7 +167,17 @@ def api_story(st: State, story_id: RowId) -> list[ArticleOut]:
 def api_stories(st: State) -> list[dict[str, Any]]:
     with st.store.read() as conn:
         rows = queries.stories(conn, limit=100)
-    return [{"id": i, "articles": n, "title": t} for i, n, t, _ in rows]
+    return [
+        {
+            "id": s.id,
+            "articles": s.size,
+            "title": s.title,
+            "outlets": list(s.outlets),
+            "last_seen": s.last_seen.isoformat(),
+            "related": [{"id": i, "title": t} for i, t in s.related],
+        }
+        for s in rows
+    ]
 
 
 @router.get("/api/search", tags=["search"])

@@ -106,6 +106,7 @@ def article_page(request: Request, st: State, article_id: RowId) -> HTMLResponse
 def story_page(request: Request, st: State, story_id: RowId) -> HTMLResponse:
     with st.store.read() as conn:
         items = queries.story(conn, story_id)
+        threads = queries.related(conn, story_id)
     if not items:
         raise HTTPException(404, "لا توجد قصة بهذا الرقم — no such story")
     outlets: dict[str, int] = {}
@@ -113,7 +114,7 @@ def story_page(request: Request, st: State, story_id: RowId) -> HTMLResponse:
         key = a.outlet or a.source
         outlets[key] = outlets.get(key, 0) + 1
     return st.render(
-        request, "story.html.j2", items=items, outlets=outlets, story_id=story_id, threads=[]
+        request, "story.html.j2", items=items, outlets=outlets, story_id=story_id, threads=threads
     )
 
 

@@ -8,6 +8,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from nashra.dedupe import storyindex
+from nashra.dedupe.listing import list_stories
 from nashra.models import PostState
 from nashra.store import schema
 from nashra.store.util import aware
@@ -15,10 +17,13 @@ from nashra.store.util import aware
 __all__ = [
     "ArticleView",
     "PostView",
+    "StoryView",
     "article",
     "latest_posts",
     "metrics",
     "outlets",
+    "related",
+    "stories",
     "story",
     "trends",
 ]
@@ -174,28 +179,61 @@ def articles_page(conn: sa.Connection, *, limit: int = 30, offset: int = 0) -> l
 
 
 def story(conn: sa.Connection, story_id: int) -> list[ArticleView]:
-    """Every article of a story, oldest first: the timeline."""
+    """Every article of a story (its first article, whose id is the key, and every article that
+    carries the key in ``story_id``), oldest first: the timeline."""
     q = (
         sa.select(art)
-        .where(story_key() == story_id, art.c.deleted_at.is_(None))
+        .where(sa.or_(art.c.id == story_id, art.c.story_id == story_id), art.c.deleted_at.is_(None))
         .order_by(sa.func.coalesce(art.c.published_utc, art.c.created_at), art.c.id)
     )
-    return [_article(r._mapping) for r in conn.execute(q)]
+    rows = [_article(r._mapping) for r in conn.execute(q)]
+    return [a for a in rows if a.id == story_id or a.story_id == story_id]
 
 
-def stories(conn: sa.Connection, *, limit: int = 30) -> list[tuple[int, int, str, datetime | None]]:
-    """Recent stories with more than one article: (story id, size, a title, latest date)."""
-    size = sa.func.count(art.c.id)
-    key = story_key()
-    q = (
-        sa.select(key, size, sa.func.min(art.c.title), sa.func.max(art.c.published_utc))
-        .where(art.c.deleted_at.is_(None))
-        .group_by(key)
-        .having(size > 1)
-        .order_by(sa.func.max(art.c.id).desc())
-        .limit(limit)
-    )
-    return [(int(r[0]), int(r[1]), str(r[2]), aware(r[3])) for r in conn.execute(q)]
+@dataclass(frozen=True, slots=True)
+class StoryView:
+    id: int
+    title: str
+    size: int
+    outlets: tuple[str, ...]
+    last_seen: datetime
+    related: tuple[tuple[int, str], ...]  # other stories of the same thread: (id, title)
+
+    def __iter__(self) -> Any:
+        """Unpacks as (id, size, title, last seen): what the templates read."""
+        return iter((self.id, self.size, self.title, self.last_seen))
+
+
+def stories(conn: sa.Connection, *, limit: int = 30) -> list[StoryView]:
+    """Recent stories of two articles or more: the same list as ``nashra stories``
+    (``nashra.dedupe.listing.list_stories``), with their threads' titles."""
+    found = list_stories(conn, limit=limit, min_articles=2)
+    titles: dict[int, str] = {}
+    wanted = sorted({r for s in found for r in s.related})
+    if wanted:
+        q = sa.select(art.c.id, art.c.title).where(art.c.id.in_(wanted))
+        titles = {int(r[0]): str(r[1]) for r in conn.execute(q)}
+    return [
+        StoryView(
+            s.id,
+            s.title,
+            len(s.articles),
+            s.outlets,
+            s.last_seen,
+            tuple((r, titles[r]) for r in s.related if r in titles),
+        )
+        for s in found
+    ]
+
+
+def related(conn: sa.Connection, story_id: int) -> list[tuple[int, str]]:
+    """Stories of the same running story (a thread): (id, title), the strongest link first."""
+    ids = [k for k, _ in storyindex.related(conn, story_id)]
+    if not ids:
+        return []
+    q = sa.select(art.c.id, art.c.title).where(art.c.id.in_(ids))
+    titles = {int(r[0]): str(r[1]) for r in conn.execute(q)}
+    return [(k, titles[k]) for k in ids if k in titles]
 
 
 # The filter lists scan the archive: keep them until an article is added (its max id moves).

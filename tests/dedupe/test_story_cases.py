@@ -1,0 +1,52 @@
+"""The story layer's rules on hand-written article pairs (tests/dedupe/data/story_cases.json):
+each case stores ``a``, decides ``b`` through the real path (enrich → decide → insert →
+remember, real SQLite) and checks the verdict and the signals the case names."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nashra.dedupe import stories, storyindex
+from nashra.dedupe.listing import story_key
+from nashra.store import Store
+from tests.dedupe.desk import Desk, make_article
+
+CASES = json.loads((Path(__file__).parent / "data" / "story_cases.json").read_text("utf-8"))
+T0 = datetime.now(UTC).replace(microsecond=0) - timedelta(days=4)
+
+
+def _article(side: dict[str, Any], n: int) -> Any:
+    return make_article(
+        side["source"],
+        f"https://{side['source']}.example/{n}",
+        side["title"],
+        side["body"],
+        published=T0 + timedelta(hours=side["hours"]),
+    )
+
+
+@pytest.mark.parametrize("case", CASES["cases"], ids=[c["rule"] for c in CASES["cases"]])
+def test_story_case(case: dict[str, Any], desk: Desk, store: Store) -> None:
+    first, _ = desk.ingest(_article(case["a"], 1))
+    second, v = desk.ingest(_article(case["b"], 2))
+    with store.read() as conn:
+        key_a, key_b = story_key(conn, first), story_key(conn, second)
+        linked = [k for k, _ in storyindex.related(conn, key_b or second)]
+        sig, _, _ = stories.explain(conn, first, second)
+    if case["expect"] == "same":
+        assert v.reason == "story" and key_b == key_a, sig
+        assert v.duplicate_of == first
+    else:
+        assert key_b != key_a, sig
+        assert v.duplicate_of is None
+        if case["expect"] == "thread":
+            assert linked == [key_a], sig
+        else:
+            assert linked == [], sig
+    for name, want in case.get("signals", {}).items():
+        assert getattr(sig, name) == want, sig
