@@ -145,8 +145,8 @@ def explain_cmd(
     rows = [
         ("المعنى (USE) — meaning, cosine", f"{sig.use:.3f}", f"× {signals.W_USE}"),
         ("النص (TF-IDF) — body words, cosine", f"{sig.body:.3f}", f"× {signals.W_BODY}"),
-        ("الكيانات النادرة — shared entities by rarity", f"{sig.entities:.3f}", f"× {signals.W_ENTITIES}"),
-        ("الأماكن — places (+1 agree, −1 conflict)", str(sig.places), "veto" if sig.places < 0 else ""),
+        ("الكيانات النادرة — entities by rarity", f"{sig.entities:.3f}", f"× {signals.W_ENTITIES}"),
+        ("الأماكن — places (+1 agree, −1 conflict)", str(sig.places), "veto" * (sig.places < 0)),
         ("الأرقام — numbers (+1 agree, −1 conflict)", str(sig.numbers), "shown only"),
         ("الفارق الزمني بالساعات — hours apart", f"{sig.hours:.1f}", f"× {signals.W_HOURS}/24"),
     ]

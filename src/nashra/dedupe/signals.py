@@ -15,6 +15,7 @@ tuning half of ``tests/eval/stories`` only (``bench/eval_stories.py --fit``).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -127,6 +128,23 @@ def place_agreement(mine: StoryText, title_places: frozenset[str], places: froze
     return places_agree(mine.title_places, mine.places, title_places, places)
 
 
+@functools.cache
+def _gazetteer() -> Any:
+    from nashra.enrich.gazetteer import load_gazetteer
+
+    return load_gazetteer()
+
+
+def known_place(name: str) -> bool:
+    """A place the shipped gazetteer knows (a country, a city, a region): a tagger's guess that
+    a phrase is a place is not enough to call two titles' places a conflict."""
+    entry = _gazetteer().get(name)
+    if entry is None:
+        words = _place_words(name)  # «قطاع غزة», «ريف حمص»: the place after its head
+        entry = _gazetteer().get(" ".join(words)) if words else None
+    return entry is not None and entry.type == "place"
+
+
 def places_agree(
     my_title: frozenset[str],
     mine: frozenset[str],
@@ -135,6 +153,8 @@ def places_agree(
 ) -> int:
     if any(same_place(p, q) for p in my_title for q in their_title):
         return 1
+    my_title = frozenset(p for p in my_title if known_place(p))
+    their_title = frozenset(p for p in their_title if known_place(p))
     if not my_title or not their_title:
         return 0
     theirs_anywhere = any(same_place(p, q) for p in my_title for q in theirs)

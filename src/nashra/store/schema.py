@@ -309,7 +309,7 @@ story_links = sa.Table(
     metadata,
     sa.Column("story_id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("related_id", sa.Integer, primary_key=True, autoincrement=False),
-    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("score", sa.Double, nullable=False),
     sa.Column("created_at", UTC, nullable=False),
     sa.Index("ix_story_links_related", "related_id"),
 )
