@@ -182,6 +182,7 @@ class PostState(StrEnum):
     UNKNOWN = "unknown"  # the send may or may not have happened: never resent automatically
     REJECTED = "rejected"  # an editor rejected it
     SKIPPED = "skipped"  # first run: stored and marked seen, not published
+    DELETED = "deleted"  # sent, then removed from the channel by an editor (never sent again)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,13 +23,12 @@ def test_defaults_add_nothing() -> None:
     assert o.extras(kind="text", last=True, url=URL, image=IMG) == {}
 
 
-def test_button_goes_on_the_last_message_only_and_never_on_an_album() -> None:
+def test_button_goes_on_the_last_message_only() -> None:
     o = _opts(button=True)
     assert o.button == "اقرأ المزيد"
     last = o.extras(kind="text", last=True, url=URL, image=None)
     assert last["reply_markup"] == {"inline_keyboard": [[{"text": "اقرأ المزيد", "url": URL}]]}
     assert "reply_markup" not in o.extras(kind="text", last=False, url=URL, image=None)
-    assert "reply_markup" not in o.extras(kind="album", last=True, url=URL, image=None)
     assert "reply_markup" in o.extras(kind="photo", last=True, url=URL, image=None)
 
 

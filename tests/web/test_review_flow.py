@@ -173,4 +173,21 @@ def test_held_edited_approved_sent_once_then_edited(
         assert "تصحيح: هذا سطر أضافه المحرر" in joined and "تحديث:" not in joined
         assert any(m.edits for m in msgs)
         assert _posts(store)[next(k for k in posts if "داعش" in k)][1:] == ("sent", False)
+
+        # Delete it from the channel, from the outbox: every message goes, nothing comes back.
+        with serve_app(
+            create_app(config, store=store, password_hash=hash_password(PASSWORD))
+        ) as base:
+            _login(browser, base, "/admin/outbox")
+            row = browser.find_element(By.ID, f"post-{held[0]}")
+            row.find_element(By.CSS_SELECTOR, "form.delete-sent button").click()
+            WebDriverWait(browser, 10).until(
+                lambda d: d.find_elements(By.CSS_SELECTOR, f"#outbox-deleted #post-{held[0]}")
+            )
+        assert fake.messages("@flow") == []  # what a reader of the channel sees now
+        sent = [m for m in fake.accepted if m.chat_id == "@flow"]
+        assert len(sent) == n_sent and all(m.deleted for m in sent)
+        assert _posts(store)[next(k for k in posts if "داعش" in k)][1] == "deleted"
+        _once(cfg)
+        assert len([m for m in fake.accepted if m.chat_id == "@flow"]) == n_sent  # not resent
         store.close()

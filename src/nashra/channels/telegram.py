@@ -2,10 +2,13 @@
 
 Keys: ``chat_id`` (``@channel`` or a numeric id), ``token_env`` (the environment variable that
 holds the bot token; the token is never in the file), ``api_base`` (default Telegram's; a local
-Bot API server or nashra.testing's stand-in), ``photos`` (send the lead image with the first part
-as its caption, default true), ``timeout`` (seconds to wait for a reply, default 30),
-``reconcile_chat`` (a private chat or group where the bot may post, used to settle sends whose
-reply was lost; without it such a send is ``unknown``).
+Bot API server or nashra.testing's stand-in), ``photos`` (the lead image: a photo with the post as
+its caption when the post fits 1024 units, else with the first part; default true), ``timeout``
+(seconds to wait for a reply, default 30), ``reconcile_chat`` (a private chat or group where the
+bot may post, used to settle sends whose reply was lost; without it such a send is ``unknown``),
+and the options of ``nashra.channels.tgoptions``: ``button``, ``link_preview``, ``preview_url``,
+``silent``, ``quiet_hours``, ``mode`` (``teaser``: headline, lead and link in one message, with its
+own template).
 
 How replies map onto the outbox (``nashra.channels.transport`` reads the transport):
 
@@ -34,6 +37,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import html
 import os
 from collections.abc import Sequence
 from dataclasses import replace
@@ -52,6 +56,8 @@ from nashra.channels.base import (
     register,
 )
 from nashra.channels.ledger import Pacing
+from nashra.channels.tgoptions import KEYS as TG_KEYS
+from nashra.channels.tgoptions import TelegramOptions
 from nashra.errors import (
     ChannelPaused,
     ConfigError,
@@ -65,6 +71,7 @@ from nashra.render import telegram as tg
 from nashra.settings import ChannelConfig, Config
 
 DEFAULT_API = "https://api.telegram.org"
+READ_MORE = "اقرأ المزيد"
 TELEGRAM_PACING = Pacing(per_window=20, window=60.0, min_gap=1.0, per_second=30)
 _PHOTO_REFUSED = (
     "wrong file identifier",
@@ -117,8 +124,10 @@ class TelegramChannel(BaseChannel):
         photos: bool = True,
         timeout: float = 30.0,
         reconcile_chat: str | None = None,
+        extras: TelegramOptions | None = None,
     ) -> None:
         super().__init__(name, options)
+        self.extras = extras or TelegramOptions()
         self.target: str | None = chat_id
         self.token_env = token_env
         self.api_base = api_base.rstrip("/")
@@ -143,8 +152,36 @@ class TelegramChannel(BaseChannel):
 
     # -- planning (pure) --------------------------------------------------------------------
     def plan(self, post: Post) -> list[Part]:
+        """The messages of a post. Teaser mode: one message (the lead cut to fit, never the
+        link). With an image: a photo with the post as its caption when the post fits 1024; a
+        longer post is the photo with its first part, then the rest, or, with ``preview_url =
+        "image"``, text with the image as its link preview (no photo message at all)."""
         source = post.text if self.html else tg.escape(post.text)
         photo = bool(self.photos and post.image and post.image.startswith(("http://", "https://")))
+        if self.extras.mode == "teaser":
+            return [self._teaser(post, source, photo)]
+        fits = photo and _length(source) <= tg.CAPTION_LIMIT
+        as_preview = self.extras.preview_url == "image" and self.extras.link_preview != "off"
+        if photo and not fits and as_preview:
+            parts = self._chunks(source, None, post)
+            return [replace(parts[0], image=post.image), *parts[1:]]
+        parts = self._chunks(source, tg.CAPTION_LIMIT if photo else None, post)
+        if photo:
+            parts[0] = replace(parts[0], kind=PartKind.PHOTO, image=post.image)
+        return parts
+
+    def _teaser(self, post: Post, source: str, photo: bool) -> Part:
+        limit = tg.CAPTION_LIMIT if photo else tg.TEXT_LIMIT
+        link = "" if self.extras.button else f'🔍 <a href="{_attr(post.url)}">{READ_MORE}</a>'
+        try:
+            body = tg.fit(source, limit, keep_tail=link)
+        except tg.BadHTML:
+            body = tg.fit(tg.escape(tg.to_plain_fallback(source)), limit, keep_tail=link)
+        kind = PartKind.PHOTO if photo else PartKind.TEXT
+        return Part(idx=0, kind=kind, body=body, image=post.image if photo else None)
+
+    def _chunks(self, source: str, first_limit: int | None, post: Post) -> list[Part]:
+        photo = first_limit is not None
         try:
             chunks = tg.split(source, first_limit=tg.CAPTION_LIMIT if photo else None)
         except tg.BadHTML:
@@ -152,9 +189,28 @@ class TelegramChannel(BaseChannel):
             chunks = tg.split(plain, first_limit=tg.CAPTION_LIMIT if photo else None)
         if not chunks:
             chunks = [tg.escape(post.title or post.url)]
-        out = [Part(idx=i, kind=PartKind.TEXT, body=c) for i, c in enumerate(chunks)]
-        if photo:
-            out[0] = replace(out[0], kind=PartKind.PHOTO, image=post.image)
+        return [Part(idx=i, kind=PartKind.TEXT, body=c) for i, c in enumerate(chunks)]
+
+    def _options(self, part: Part, *, as_text: bool, editing: bool = False) -> dict[str, Any]:
+        """The channel's options for this message (button on the post's last message, link
+        preview, silence), from ``tgoptions``; a text part with an image previews it above."""
+        post = part.post
+        photo = part.kind is PartKind.PHOTO and not as_text
+        last = post is not None and part.idx == len(self.plan(post)) - 1
+        out = self.extras.extras(
+            kind="photo" if photo else "text",
+            last=last,
+            url=post.url if post is not None else None,
+            image=part.image,
+        )
+        if not photo and part.image and self.extras.link_preview != "off":
+            out["link_preview_options"] = {
+                "url": part.image,
+                "show_above_text": self.extras.link_preview != "below",
+                "prefer_large_media": True,
+            }
+        if editing:
+            out.pop("disable_notification", None)  # an edit does not notify anyway
         return out
 
     # -- the Bot API -------------------------------------------------------------------------
@@ -234,6 +290,7 @@ class TelegramChannel(BaseChannel):
             method = "sendMessage"
         if not plain:
             payload["parse_mode"] = "HTML"
+        payload.update(self._options(part, as_text=as_text))
         return await self._call(method, payload)
 
     async def send(self, part: Part) -> str:
@@ -270,6 +327,7 @@ class TelegramChannel(BaseChannel):
             payload["caption"], method = part.body, "editMessageCaption"
         else:
             payload["text"], method = part.body, "editMessageText"
+        payload.update(self._options(part, as_text=False, editing=True))
         try:
             await self._call(method, payload)
         except ContentRejected as exc:
@@ -335,6 +393,17 @@ class TelegramChannel(BaseChannel):
             self._client = None
 
 
+def _length(source: str) -> int:
+    try:
+        return tg.length(source)
+    except tg.BadHTML:
+        return tg.u16(tg.to_plain_fallback(source))
+
+
+def _attr(url: str) -> str:
+    return html.escape(url, quote=True)
+
+
 def _str_key(cfg: ChannelConfig, key: str, default: str | None = None) -> str:
     value = cfg.options.get(key, default)
     if isinstance(value, int) and not isinstance(value, bool):
@@ -346,8 +415,13 @@ def _str_key(cfg: ChannelConfig, key: str, default: str | None = None) -> str:
 
 @register("telegram")
 def _telegram(cfg: ChannelConfig, config: Config) -> TelegramChannel:
-    check_keys(cfg, {"chat_id", "token_env", "api_base", "photos", "timeout", "reconcile_chat"})
-    options = ChannelOptions.from_mapping(cfg.options, cfg.name, template="telegram.html.j2")
+    keys = {"chat_id", "token_env", "api_base", "photos", "timeout", "reconcile_chat"}
+    check_keys(cfg, keys | TG_KEYS)
+    teaser = cfg.options.get("mode") == "teaser"
+    template = "telegram-teaser.html.j2" if teaser else "telegram.html.j2"
+    options = ChannelOptions.from_mapping(cfg.options, cfg.name, template=template)
+    zone = options.timezone or config["render.timezone"] or None
+    extras = TelegramOptions.from_mapping(cfg.options, cfg.name, timezone=zone)
     photos = cfg.options.get("photos", True)
     if not isinstance(photos, bool):
         raise ConfigError("photos قيمة منطقية — must be true/false", where=cfg.name)
@@ -360,6 +434,7 @@ def _telegram(cfg: ChannelConfig, config: Config) -> TelegramChannel:
         photos=photos,
         timeout=float(cfg.options.get("timeout", 30.0)),
         reconcile_chat=_str_key(cfg, "reconcile_chat") if "reconcile_chat" in cfg.options else None,
+        extras=extras,
     )
 
 

@@ -8,7 +8,6 @@
     silent = false                  # every post without a notification (disable_notification)
     quiet_hours = [23, 7]           # local hours (the channel's timezone): silent from 23 to 7
     mode = "full"                   # full | teaser (headline + lead + link, always one message)
-    albums = true                   # several images: one album (sendMediaGroup)
 
 Everything here is pure: ``extras`` is the part of a Bot API request these options add, for a
 given message (its kind, whether it is the post's last, the article's URL and image, the time).
@@ -29,9 +28,7 @@ from nashra.errors import ConfigError
 
 __all__ = ["KEYS", "TelegramOptions"]
 
-KEYS = frozenset(
-    {"button", "link_preview", "preview_url", "silent", "quiet_hours", "mode", "albums"}
-)
+KEYS = frozenset({"button", "link_preview", "preview_url", "silent", "quiet_hours", "mode"})
 PREVIEWS = ("on", "off", "above", "below")
 PREVIEW_URLS = ("article", "image", "none")
 MODES = ("full", "teaser")
@@ -47,7 +44,6 @@ class TelegramOptions:
     quiet_hours: tuple[int, int] | None = None
     timezone: str | None = None
     mode: str = "full"
-    albums: bool = True
 
     @classmethod
     def from_mapping(
@@ -73,9 +69,9 @@ class TelegramOptions:
         mode = options.get("mode", "full")
         if mode not in MODES:
             raise ConfigError(f"mode: {' | '.join(MODES)}", where=where)
-        silent, albums = options.get("silent", False), options.get("albums", True)
-        if not isinstance(silent, bool) or not isinstance(albums, bool):
-            raise ConfigError("silent و albums قيم منطقية — true/false", where=where)
+        silent = options.get("silent", False)
+        if not isinstance(silent, bool):
+            raise ConfigError("silent قيمة منطقية — true/false", where=where)
         quiet = options.get("quiet_hours")
         hours: tuple[int, int] | None = None
         if quiet is not None:
@@ -104,7 +100,6 @@ class TelegramOptions:
             quiet_hours=hours,
             timezone=timezone,
             mode=str(mode),
-            albums=albums,
         )
 
     def quiet(self, at: datetime) -> bool:
@@ -128,12 +123,12 @@ class TelegramOptions:
         """The request fields these options add to one message of a post.
 
         ``kind``: ``text`` (sendMessage / editMessageText), ``photo`` (sendPhoto: no link
-        preview) or ``album`` (sendMediaGroup: no button, Telegram has no markup on albums).
+        preview).
         The button goes on the post's last message, so it sits under the whole post."""
         out: dict[str, Any] = {}
         if self.silent or self.quiet(at or datetime.now(UTC)):
             out["disable_notification"] = True
-        if self.button and last and url and kind != "album":
+        if self.button and last and url:
             out["reply_markup"] = {"inline_keyboard": [[{"text": self.button, "url": url}]]}
         if kind == "text":
             preview: dict[str, Any] = {}

@@ -1,5 +1,5 @@
-"""The Bot API's rules for what rides along a message: an inline keyboard, link preview options,
-``disable_notification`` and albums (``sendMediaGroup``), for the local stand-in.
+"""The Bot API's rules for what rides along a message: an inline keyboard, link preview options
+and ``disable_notification``, for the local stand-in.
 
 Each check takes the request's payload and returns what a reader would see (the buttons, which
 link is previewed and where, whether the phone rang), or raises ``ValueError`` with the
@@ -7,8 +7,7 @@ description Telegram answers with (400). From https://core.telegram.org/bots/api
 ``InlineKeyboardMarkup`` is an array of button rows, a URL button needs ``text`` and an http(s)
 or tg ``url``; ``LinkPreviewOptions`` has ``is_disabled``, ``url``, ``prefer_small_media``,
 ``prefer_large_media`` and ``show_above_text`` (booleans, a string URL), and without ``url`` the
-first link of the text is previewed; ``sendMediaGroup`` takes 2-10 ``InputMediaPhoto`` (type,
-media, caption ≤ 1024 after parsing, parse_mode) and has no ``reply_markup``.
+first link of the text is previewed.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Extras", "check_extras", "check_media"]
+__all__ = ["Extras", "check_extras"]
 
 PREVIEW_KEYS = {"is_disabled", "url", "prefer_small_media", "prefer_large_media", "show_above_text"}
 _HREF = re.compile(r'href="([^"]+)"')
@@ -86,19 +85,3 @@ def check_extras(method: str, payload: dict[str, Any], source: str) -> Extras:
         return Extras(buttons, None, False, silent)
     url = options.get("url") or _first_link(source)
     return Extras(buttons, url, bool(options.get("show_above_text")), silent)
-
-
-def check_media(payload: dict[str, Any]) -> list[dict[str, Any]]:
-    """The items of a sendMediaGroup request (2-10 photos with http(s) URLs)."""
-    media = payload.get("media")
-    if not isinstance(media, list) or not 2 <= len(media) <= 10:
-        raise ValueError("Bad Request: media group must include 2-10 items")
-    if "reply_markup" in payload:
-        raise ValueError("Bad Request: reply markup is not supported for media groups")
-    for item in media:
-        if not isinstance(item, dict) or item.get("type") != "photo":
-            raise ValueError("Bad Request: can't parse InputMedia: media type is not photo")
-        url = item.get("media")
-        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-            raise ValueError("Bad Request: wrong file identifier/HTTP URL specified")
-    return media

@@ -17,6 +17,11 @@ Bot API documents them: 1-4096 characters of text and ≤ 1024 of caption *after
 that became a supergroup. Its HTML is parsed with the standard library's HTMLParser, not with
 nashra's own splitter, so the two can disagree and a test will notice.
 
+Optional fields are checked as the Bot API documents them (``nashra.testing._tgextras``):
+``reply_markup`` (an inline keyboard of URL buttons), ``link_preview_options`` (and which link a
+reader sees previewed, above or below the text), ``disable_notification``; each accepted message
+records them (``buttons``, ``preview``, ``preview_above``, ``silent``).
+
 ``early`` lists requests that arrived through a bot before its last 429's retry_after ran out.
 """
 
@@ -33,6 +38,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl
 
+from nashra.testing._tgextras import Extras, check_extras
 from nashra.testing.faults import FakeServer, Faults, QuietServer, hang, reset
 
 TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre"} | {
@@ -120,6 +126,12 @@ class Accepted:
     edits: list[str] = field(default_factory=list)
     deleted: bool = False
     forwarded_from: tuple[str, int] | None = None  # (chat, message id) of a forwarded copy
+    # What rides along (nashra.testing._tgextras): URL buttons, the previewed link and where,
+    # whether the phone rang.
+    buttons: tuple[tuple[str, str], ...] = ()
+    preview: str | None = None
+    preview_above: bool = False
+    silent: bool = False
 
 
 class _Reply(Exception):
@@ -277,8 +289,23 @@ class FakeTelegram(FakeServer):
             if not photo.startswith(("http://", "https://")):
                 raise _Reply(400, "Bad Request: wrong file identifier/HTTP URL specified")
             text, source = self._text(payload, "caption", 1024)
+        extras = self._extras(method, payload, source)
         self._pace(token, chat, now)
-        return self._post(token, chat, Accepted(chat.id, 0, method, text, source, now, photo))
+        msg = Accepted(chat.id, 0, method, text, source, now, photo)
+        msg.buttons, msg.preview, msg.preview_above = (
+            extras.buttons,
+            extras.preview,
+            extras.preview_above,
+        )
+        msg.silent = extras.silent
+        return self._post(token, chat, msg)
+
+    @staticmethod
+    def _extras(method: str, payload: dict[str, Any], source: str) -> Extras:
+        try:
+            return check_extras(method, payload, source)
+        except ValueError as exc:
+            raise _Reply(400, str(exc)) from exc
 
     def _forward(self, token: str, payload: dict[str, Any], now: float) -> dict[str, Any]:
         chat = self._chat(payload)
@@ -328,13 +355,16 @@ class FakeTelegram(FakeServer):
         if (key == "caption") != (found[0].photo is not None):
             raise _Reply(400, "Bad Request: there is no text in the message to edit")
         text, source = self._text(payload, key, limit)
-        if text == found[0].text:
+        extras = self._extras(method, payload, source)
+        if text == found[0].text and extras.buttons == found[0].buttons:
             raise _Reply(
                 400,
                 "Bad Request: message is not modified: specified new message content and reply"
                 " markup are exactly the same as a current content and reply markup of the message",
             )
         found[0].text, found[0].source = text, source
+        found[0].buttons, found[0].preview = extras.buttons, extras.preview
+        found[0].preview_above = extras.preview_above
         found[0].edits.append(text)
         return {"message_id": mid, "chat": {"id": chat.id}, key: text}
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from nashra.channels import ledger
+from nashra.errors import PublishError
 from nashra.render.telegram import BadHTML
 from nashra.store import outbox, sources
 from nashra.store.util import now
@@ -174,6 +175,19 @@ def outbox_edit(
     if not ok:
         raise HTTPException(409, "لا يمكن تعديل هذا المنشور — this post cannot be edited")
     return _back(f"/admin/outbox#post-{post_id}")
+
+
+@router.post("/outbox/{post_id}/delete", dependencies=[Admin])
+async def outbox_delete(request: Request, st: State, post_id: int, csrf: Csrf) -> Response:
+    """Delete a sent post from its channel (where the channel can), now."""
+    check_csrf(request, csrf)
+    try:
+        ok = await st.desk.delete_sent(st.store, post_id)
+    except PublishError as exc:
+        raise HTTPException(502, f"رفضت القناة الحذف — the channel refused: {exc}") from exc
+    if not ok:
+        raise HTTPException(409, "لا يمكن حذف هذا المنشور — this post cannot be deleted")
+    return _back("/admin/outbox")
 
 
 @router.post("/channels/{name}/resume", dependencies=[Admin])

@@ -17,7 +17,7 @@ from nashra.channels import Channel, build_channel, ledger
 from nashra.errors import NashraError
 from nashra.models import PartKind, PostState
 from nashra.settings import Config
-from nashra.store import articles, outbox, schema
+from nashra.store import Store, articles, outbox, schema
 from nashra.store.util import now
 from nashra.web import queries
 from nashra.web.compose import PreviewPart, from_plain, preview_parts, to_plain
@@ -25,7 +25,17 @@ from nashra.web.compose import PreviewPart, from_plain, preview_parts, to_plain
 __all__ = ["Desk", "Held", "OutboxRow"]
 
 posts = schema.posts
-OUTBOX_ORDER = ("unknown", "failed", "pending", "in_flight", "held", "sent", "skipped", "rejected")
+OUTBOX_ORDER = (
+    "unknown",
+    "failed",
+    "pending",
+    "in_flight",
+    "held",
+    "sent",
+    "skipped",
+    "rejected",
+    "deleted",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +55,7 @@ class OutboxRow:
     post: queries.PostView
     plain: str
     can_edit: bool
+    can_delete: bool
 
 
 @dataclass
@@ -128,7 +139,12 @@ class Desk:
         for state in OUTBOX_ORDER:
             rows = queries.posts_in(conn, (state,), limit=limit)
             groups[state] = [
-                OutboxRow(p, to_plain(p.text, self.is_html(p.channel)), self.can_edit(p.channel))
+                OutboxRow(
+                    p,
+                    to_plain(p.text, self.is_html(p.channel)),
+                    self.can_edit(p.channel),
+                    self.can_delete(p.channel),
+                )
                 for p in rows
             ]
         return groups
@@ -146,6 +162,33 @@ class Desk:
             .where(posts.c.id == post_id, posts.c.state == PostState.SENT.value)
             .values(text=text, needs_edit=True, updated_at=now())
         )
+        return bool(res.rowcount)
+
+    def can_delete(self, channel: str) -> bool:
+        ch = self.channels.get(channel)
+        return bool(ch and ch.traits.can_delete)
+
+    async def delete_sent(self, store: Store, post_id: int) -> bool:
+        """Remove a sent post from its channel (every message of it, last first), then mark it
+        ``deleted`` so nothing sends it again. A refusal (too old to delete) raises
+        ``PublishError`` and leaves the post as it was."""
+        with store.read() as conn:
+            p = queries.post(conn, post_id)
+            if p is None or p.state != PostState.SENT.value or not self.can_delete(p.channel):
+                return False
+            sent = [x.remote_id for x in outbox.parts(conn, post_id) if x.remote_id]
+        ch = self.channels[p.channel]
+        try:
+            for remote_id in reversed(sent):
+                await ch.delete(remote_id)
+        finally:
+            await ch.aclose()  # its client belongs to this request's loop; made again when needed
+        with store.tx() as conn:
+            res = conn.execute(
+                posts.update()
+                .where(posts.c.id == post_id, posts.c.state == PostState.SENT.value)
+                .values(state=PostState.DELETED.value, needs_edit=False, updated_at=now())
+            )
         return bool(res.rowcount)
 
     def channel_rows(self, conn: sa.Connection) -> list[dict[str, Any]]:
