@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from nashra import __version__
@@ -78,3 +79,19 @@ def test_unknown_log_level_is_refused() -> None:
     result = runner.invoke(app, ["--log-level", "loud", "settings"])
     assert result.exit_code == 2
     assert "loud" in result.output
+
+
+def test_json_lines_never_carry_a_token(capsys: pytest.CaptureFixture[str]) -> None:
+    import logging
+
+    from nashra.cli._logging import configure
+
+    configure("info", "json")
+    try:
+        logging.getLogger("nashra.test").info(
+            "POST https://api.telegram.org/bot123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/sendMessage"
+        )
+    finally:
+        configure(None, "text")
+    line = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
+    assert "AAHdqTcv" not in line["msg"] and "/bot***/sendMessage" in line["msg"]

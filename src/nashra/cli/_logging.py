@@ -3,6 +3,7 @@
 One handler on the root logger, on stderr. ``json`` writes one object per line (``ts``, ``level``,
 ``logger``, ``msg`` and any structured fields a caller passed as ``extra={"fields": {...}}``), for
 journald, Loki or ``jq``. The standard library is enough for that: a dozen lines, no dependency.
+Secrets are redacted by ``nashra.logs`` (its filter sits on this handler too).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import logging
 import sys
 from datetime import UTC, datetime
 from typing import Any
+
+from nashra.logs import RedactFilter
 
 __all__ = ["LEVELS", "JsonFormatter", "configure", "configured_level"]
 
@@ -47,6 +50,7 @@ def configure(level: str | None, fmt: str = "text") -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler._nashra = True  # type: ignore[attr-defined]
     handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))
+    handler.addFilter(RedactFilter())  # nashra.logs: no secret in a line, text or JSON
     root.addHandler(handler)
     _state["level"] = level
     root.setLevel(getattr(logging, (level or "warning").upper()))
