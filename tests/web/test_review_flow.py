@@ -163,8 +163,9 @@ def test_held_edited_approved_sent_once_then_edited(
             box.clear()
             box.send_keys(text)
             row.find_element(By.CSS_SELECTOR, "form.edit button").click()
-            WebDriverWait(browser, 10).until(lambda d: "/admin/outbox" in d.current_url)
-            assert _posts(store)[next(k for k in posts if "داعش" in k)][2]  # needs an edit
+            key = next(k for k in posts if "داعش" in k)
+            WebDriverWait(browser, 10).until(lambda _d: _posts(store)[key][2])  # needs an edit
+            WebDriverWait(browser, 10).until(lambda d: f"#post-{held[0]}" in d.current_url)
 
         _once(cfg)
         msgs = fake.messages("@flow")
