@@ -29,6 +29,7 @@ PAGES = {
     "stories": "/stories",
     "search": "/search?q=واشنطن",
     "trends": "/trends",
+    "entities": "/entities",
     "login": "/admin/login",
     "admin": "/admin",
     "sources": "/admin/sources",

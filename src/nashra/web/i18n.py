@@ -93,8 +93,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "entities.person": ("أشخاص", "People"),
     "entities.organisation": ("منظمات", "Organisations"),
     "entities.place": ("أماكن", "Places"),
-    "entities.articles": ("مقالات", "articles"),
-    "entities.stories": ("قصص", "stories"),
     "entities.empty": ("لا أعلام بعد في الأرشيف.", "No entities in the archive yet."),
     "trends.title": ("الاتجاهات", "Trends"),
     "trends.entities": ("الكيانات", "Entities"),
