@@ -12,8 +12,10 @@ separate processes:
 2. ``nashra``, for each ``--workers`` N and backend: one ``nashra once``-style cycle (fetch →
    extract → normalize → dedupe → enrich → store → render → outbox → publish to a ``directory``
    channel) into a fresh database, with ``fetch.workers = N`` extraction processes.
-   ``sqlite``: a fresh SQLite file. ``postgresql``: a fresh database on ``--pg-url`` (or
-   ``NASHRA_TEST_PG_URL``), the same cycle, the store on PostgreSQL.
+   ``sqlite``: a fresh SQLite file, one ``Runner.cycle()`` (``nashra once``). ``postgresql``: a
+   fresh database on ``--pg-url`` (or ``NASHRA_TEST_PG_URL``) and the distributed mode: the
+   scheduler plus N ``nashra worker`` processes (jobs.concurrency 4 each), timed from the first
+   poll job's start to the last post sent.
 
 Figure: items/s of the pipeline ÷ (trafilatura pages/s × N), the "ratio to trafilatura × cores
 used" of issue 15 (goal ≥ 0.8). The page server and the database share the machine's cores with
@@ -87,6 +89,82 @@ def child_nashra(job: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def child_jobs(job: dict[str, Any]) -> dict[str, Any]:
+    """The same feeds through ``nashra worker`` processes on PostgreSQL: the scheduler plus
+    ``workers`` workers (each with ``jobs.concurrency`` 4), timed from the first poll job's start
+    to the last post written (the workers are up before the clock starts)."""
+    import signal
+
+    import sqlalchemy as sa
+
+    out = Path(job["dir"])
+    feeds = "".join(
+        f'[[sources]]\nname = "eval-{i:03d}"\nurl = "{job["base"]}{p}"\nfirst_run = "post_all"\n'
+        for i, p in enumerate(job["feeds"])
+    )
+    config = out / "nashra.toml"
+    config.write_text(
+        f'[database]\nurl = "{job["db"]}"\n'
+        '[fetch]\nallow_networks = ["127.0.0.0/8"]\nper_host_delay = 0.0\nobey_robots = false\n'
+        f"{feeds}"
+        f'[[channels]]\nname = "posts"\nkind = "directory"\npath = "{out / "posts"}"\n',
+        encoding="utf-8",
+    )
+    from nashra.store import Store
+
+    store = Store(job["db"])
+    base = [sys.executable, "-m", "nashra", "worker", "-c", str(config)]
+    log = open(out / "workers.log", "wb")  # noqa: SIM115
+    procs = [subprocess.Popen([*base, "--queues", "schedule"], stdout=log, stderr=log)]
+    procs += [
+        subprocess.Popen([*base, "--queues", "poll,article,send"], stdout=log, stderr=log)
+        for _ in range(job["workers"])
+    ]
+    items = len(job["pages"])
+    try:
+        deadline = time.monotonic() + 900
+        while time.monotonic() < deadline:
+            time.sleep(0.5)
+            with store.read() as conn:
+                done = conn.execute(
+                    sa.text("SELECT count(*) FROM posts WHERE state IN ('sent', 'failed')")
+                ).scalar()
+                stored = conn.execute(sa.text("SELECT count(*) FROM articles")).scalar()
+                errors = conn.execute(
+                    sa.text(
+                        "SELECT count(DISTINCT url) FROM events WHERE kind = 'error'"
+                        " AND stage = 'ingest'"
+                    )
+                ).scalar()
+            if stored and done == stored and (stored or 0) + (errors or 0) >= items:
+                break
+        with store.read() as conn:
+            first = conn.execute(
+                sa.text(
+                    "SELECT min(e.at) FROM procrastinate_events e JOIN procrastinate_jobs j"
+                    " ON j.id = e.job_id WHERE e.type = 'started'"
+                    " AND j.task_name = 'nashra:poll_source'"
+                )
+            ).scalar()
+            last = conn.execute(sa.text("SELECT max(sent_at) FROM posts")).scalar()
+    finally:
+        for p in procs:
+            p.send_signal(signal.SIGTERM)
+        for p in procs:
+            p.wait(timeout=60)
+        log.close()
+        store.close()
+    return {
+        "items": items,
+        "ok": stored,
+        "errors": errors,
+        "error_sample": [],
+        "posts": len(list((out / "posts").glob("*.txt"))),
+        "seconds": (last - first).total_seconds(),
+        "cpu_main": 0.0,
+    }
+
+
 def _wait_warm(pool: Any) -> None:
     """Every worker process up and past its imports."""
     executor = pool._get()
@@ -136,7 +214,9 @@ def main() -> None:
     parser.add_argument("--job", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child_nashra(json.loads(Path(args.job).read_text(encoding="utf-8")))))
+        job = json.loads(Path(args.job).read_text(encoding="utf-8"))
+        run = child_jobs if job["db"].startswith("postgresql") else child_nashra
+        print(json.dumps(run(job)))
         return
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     if "postgresql" in backends and not args.pg_url:

@@ -38,11 +38,13 @@ def test_a_job_commits_or_rolls_back_with_the_transaction_that_deferred_it(pg_ur
             assert d.defer(conn, "poll_source", queueing_lock="poll:a", source="a")
             # the same queueing lock while the first waits: ignored, the transaction goes on
             assert d.defer(conn, "poll_source", queueing_lock="poll:a", source="a") is None
-            d.defer(conn, "send", lock="chat:x", channel="x")
-        assert _jobs(store) == 2
+            assert d.defer_once(conn, "send", "channel", lock="chat:x", channel="x")
+            assert d.defer_once(conn, "send", "channel", lock="chat:x", channel="x") is None
+            assert d.defer_once(conn, "send", "channel", lock="chat:y", channel="y")
+        assert _jobs(store) == 3
         with store.read() as conn:
             rows = {r.task: r.queued for r in queue_status(conn)}
-        assert rows == {"nashra:poll_source": 1, "nashra:send": 1}
+        assert rows == {"nashra:poll_source": 1, "nashra:send": 2}
     finally:
         store.close()
 

@@ -66,7 +66,11 @@ class Deferrer:
         priority: int | None = None,
         **kwargs: Any,
     ) -> int | None:
-        """The new job's id, or None when its queueing lock says it is already waiting."""
+        """The new job's id, or None when its queueing lock says it is already waiting.
+
+        Prefer ``defer_once``: a queueing-lock insert *waits* while another transaction is
+        fetching the waiting job, and if that fetch belongs to this process's event loop (which
+        this synchronous call blocks), the two wait for each other for ever."""
         raw = conn.connection.driver_connection
         deferrer = tasks.configure_task(
             name=f"{NAMESPACE}:{task}",
@@ -88,6 +92,23 @@ class Deferrer:
             return None
         savepoint.commit()
         return job_id
+
+    def defer_once(self, conn: sa.Connection, task: str, key: str, **kwargs: Any) -> int | None:
+        """Defer unless a job of ``task`` with the same ``kwargs[key]`` is already waiting.
+
+        A plain read, never a lock wait (see ``defer``); two workers may both defer one, which
+        is harmless: the jobs share a procrastinate ``lock`` and the second finds nothing to do.
+        """
+        found = conn.execute(
+            sa.text(
+                "SELECT 1 FROM procrastinate_jobs WHERE task_name = :task AND status = 'todo'"
+                " AND args ->> :key = :value LIMIT 1"
+            ),
+            {"task": f"{NAMESPACE}:{task}", "key": key, "value": str(kwargs[key])},
+        ).first()
+        if found is not None:
+            return None
+        return self.defer(conn, task, **kwargs)
 
 
 @functools.lru_cache(maxsize=4)

@@ -58,13 +58,7 @@ async def article(source: str, item: dict[str, Any], publish: bool) -> None:
             return  # stored meanwhile (this job ran twice, or another worker had the item)
         st.ingest.store_ready(conn, spec, ready)
         for ch in st.runner.channels:
-            st.defer.defer(
-                conn,
-                "send",
-                lock=f"chat:{ch.name}",
-                queueing_lock=f"send:{ch.name}",
-                channel=ch.name,
-            )
+            st.defer.defer_once(conn, "send", "channel", lock=f"chat:{ch.name}", channel=ch.name)
 
 
 @bp.task(name="send", queue="send", retry=RETRY)
@@ -88,18 +82,12 @@ async def tick(context: JobContext, timestamp: int) -> None:
     due = st.runner.due(all_sources=False)
     with st.store.tx() as conn:
         for spec in due:
-            st.defer.defer(
-                conn,
-                "poll_source",
-                lock=f"poll:{spec.name}",
-                queueing_lock=f"poll:{spec.name}",
-                source=spec.name,
+            st.defer.defer_once(
+                conn, "poll_source", "source", lock=f"poll:{spec.name}", source=spec.name
             )
         for name in _channels_waiting(conn):
             if st.channel(name) is not None:
-                st.defer.defer(
-                    conn, "send", lock=f"chat:{name}", queueing_lock=f"send:{name}", channel=name
-                )
+                st.defer.defer_once(conn, "send", "channel", lock=f"chat:{name}", channel=name)
     stalled = await context.app.job_manager.get_stalled_jobs(
         seconds_since_heartbeat=float(st.config["jobs.stalled_seconds"])
     )
