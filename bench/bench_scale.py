@@ -106,6 +106,7 @@ def child_jobs(job: dict[str, Any]) -> dict[str, Any]:
     config.write_text(
         f'[database]\nurl = "{job["db"]}"\n'
         '[fetch]\nallow_networks = ["127.0.0.0/8"]\nper_host_delay = 0.0\nobey_robots = false\n'
+        "[jobs]\ndelete_finished = false\n"
         f"{feeds}"
         f'[[channels]]\nname = "posts"\nkind = "directory"\npath = "{out / "posts"}"\n',
         encoding="utf-8",
@@ -132,8 +133,7 @@ def child_jobs(job: dict[str, Any]) -> dict[str, Any]:
                 stored = conn.execute(sa.text("SELECT count(*) FROM articles")).scalar()
                 errors = conn.execute(
                     sa.text(
-                        "SELECT count(DISTINCT url) FROM events WHERE kind = 'error'"
-                        " AND stage = 'ingest'"
+                        "SELECT count(DISTINCT url) FROM events WHERE stage = 'ingest'"
                     )
                 ).scalar()
             if stored and done == stored and (stored or 0) + (errors or 0) >= items:
