@@ -132,9 +132,7 @@ def child_jobs(job: dict[str, Any]) -> dict[str, Any]:
                 ).scalar()
                 stored = conn.execute(sa.text("SELECT count(*) FROM articles")).scalar()
                 errors = conn.execute(
-                    sa.text(
-                        "SELECT count(DISTINCT url) FROM events WHERE stage = 'ingest'"
-                    )
+                    sa.text("SELECT count(DISTINCT url) FROM events WHERE stage = 'ingest'")
                 ).scalar()
             if stored and done == stored and (stored or 0) + (errors or 0) >= items:
                 break
