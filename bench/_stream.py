@@ -22,6 +22,7 @@ from nashra.models import Article, Block, BlockKind
 from nashra.store import Store, articles, schema
 
 Pair = tuple[str, str]
+VERDICTS: dict[str, Any] = {}  # docno → its Decision (for --show)
 
 
 def to_article(d: Doc) -> Article:
@@ -57,6 +58,7 @@ def run(docs: list[Doc], db: Path) -> tuple[dict[str, int], dict[str, int], floa
             )
             remember(conn, aid, verdict)
             ids[d.docno] = aid
+            VERDICTS[d.docno] = verdict
     secs = time.perf_counter() - started
     a = schema.articles
     with store.read() as conn:

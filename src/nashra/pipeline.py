@@ -24,6 +24,7 @@ from nashra.channels import Channel
 from nashra.channels.routing import Routes
 from nashra.dedupe.decide import Decision, decide, remember
 from nashra.dedupe.identity import identity
+from nashra.dedupe.listing import story_members
 from nashra.dedupe.stories import also_reported_by
 from nashra.enrich import Enricher, enricher_from_config
 from nashra.errors import (
@@ -87,6 +88,7 @@ class ChannelView:
     renderer: Renderer
     review: bool
     routes: Routes = field(default_factory=Routes)
+    can_edit: bool = False  # the channel edits a sent post in place (Telegram, WordPress, ...)
 
 
 def channel_views(channels: Sequence[Channel], config: Config) -> list[ChannelView]:
@@ -98,7 +100,7 @@ def channel_views(channels: Sequence[Channel], config: Config) -> list[ChannelVi
         renderer = Renderer(
             opts.template, template_dir=tdir if tdir.is_dir() else None, timezone=tz
         )
-        views.append(ChannelView(ch.name, renderer, opts.review, opts.routes))
+        views.append(ChannelView(ch.name, renderer, opts.review, opts.routes, ch.traits.can_edit))
     return views
 
 
@@ -502,6 +504,10 @@ class Ingest:
         if verdict.duplicate_of is not None:
             self._add_outlet_to_posted(conn, verdict.duplicate_of)
             return "duplicate"
+        if verdict.story_id is not None:  # group mode: the story's earlier posts name it too
+            for sibling in story_members(conn, verdict.story_id):
+                if sibling != article_id:
+                    self._add_outlet_to_posted(conn, sibling)
         state = PostState.PENDING if ready.publish else PostState.SKIPPED
         others = also_reported_by(conn, article_id)
         for ch in self.channels:
@@ -521,15 +527,21 @@ class Ingest:
         return replace(verdict, duplicate_of=None, replaces=None)
 
     def _add_outlet_to_posted(self, conn: sa.Connection, posted_id: int) -> None:
-        """A new outlet carried a story we hold: its unsent posts now name that outlet too
-        ("نقلته أيضًا"). Sent posts are left alone: no edit just to add a name."""
+        """A new outlet carried a story we hold: its posts now name that outlet too ("نقلته
+        أيضًا"). Unsent posts are re-rendered; a sent post on a channel that can edit is edited
+        in place, paced: at most one such edit per post per ``stories.edit_minutes`` (0: sent
+        posts are left alone), the outlets that arrive meanwhile joining the pending edit."""
         found = articles.get(conn, posted_id)
         if found is None:
             return
         posted, enrichment = found
         others = also_reported_by(conn, posted_id)
+        every = timedelta(minutes=self.config["stories.edit_minutes"])
         for ch in self.channels:
-            outbox.rerender_unsent(conn, ch.renderer.render(posted, enrichment, ch.name, others))
+            post = ch.renderer.render(posted, enrichment, ch.name, others)
+            outbox.rerender_unsent(conn, post)
+            if ch.can_edit and every > timedelta(0):
+                outbox.attribution_edit(conn, post, every)
 
     def _queue_edits(self, conn: sa.Connection, article: Article, result: Enrichment) -> None:
         """An updated article re-renders its posts; sent ones are flagged for an edit."""

@@ -33,6 +33,14 @@ def _members_q(keys: list[int]) -> Any:
     return sa.or_(a.c.id.in_(keys), a.c.story_id.in_(keys))
 
 
+def story_members(conn: sa.Connection, key: int) -> list[int]:
+    """The live articles of a story (its key article and those carrying the key), oldest first."""
+    q = sa.select(a.c.id).where(
+        sa.or_(a.c.id == key, a.c.story_id == key), a.c.deleted_at.is_(None)
+    )
+    return [int(r[0]) for r in conn.execute(q.order_by(a.c.id))]
+
+
 def also_reported_by(conn: sa.Connection, article_id: int) -> list[str]:
     """Outlets (display names, first seen first) of the article's story other than its own."""
     key = story_key(conn, article_id)

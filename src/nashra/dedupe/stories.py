@@ -125,13 +125,20 @@ def best_match(
         k = keys.get(i)
         if k is not None and k not in order:
             order.append(k)
-    best: tuple[int, int, Signals] | None = None  # (story, member id, signals)
+    # One outlet telling a story twice is an update or a new development: each story is compared
+    # through the other outlets' members only.
+    groups = []
     for k in order[:STORY_STORIES]:
-        # One outlet telling a story twice is an update or a new development: compared with the
-        # other outlets' members only.
         ms = [(i, m) for i, src, m in storyindex.members(conn, k) if src != article.source]
-        if not ms:
-            continue
+        if ms:
+            groups.append((k, ms))
+    # The weights of every word and entity compared, from one lookup (a member's own words
+    # weigh in its vector's length as much as the shared ones do).
+    more = {t for _, ms in groups for _, m in ms for t in m.terms}
+    more |= {signals.entity_key(e) for _, ms in groups for _, m in ms for e in m.entities}
+    idf.extend(conn, more)
+    best: tuple[int, int, Signals] | None = None  # (story, member id, signals)
+    for k, ms in groups:
         sig = signals.compare(st, [m for _, m in ms], idf)
         if best is None or sig.value > best[2].value:
             nearest = max(ms, key=lambda x: float(x[1].vec @ st.vec))[0]

@@ -105,8 +105,14 @@ class Idf:
 
     def __init__(self, conn: sa.Connection, keys: Iterable[int]) -> None:
         self.n = docs(conn)
-        ks = sorted(set(keys))
         self.df: dict[int, int] = {}
+        self._asked: set[int] = set()
+        self.extend(conn, keys)
+
+    def extend(self, conn: sa.Connection, keys: Iterable[int]) -> None:
+        """Look up the keys not asked for yet."""
+        ks = sorted(set(keys) - self._asked)
+        self._asked.update(ks)
         for i in range(0, len(ks), 500):
             chunk = ks[i : i + 500]
             self.df.update({int(r[0]): int(r[1]) for r in conn.execute(_DF_Q, {"k": chunk})})

@@ -24,6 +24,7 @@ from nashra.store.steps import (
     v004_publishing,
     v005_seen,
     v010_stories,
+    v011_edit_after,
     v020_entities,
     v060_pg_search,
     v061_host_slots,
@@ -47,6 +48,7 @@ MIGRATIONS: list[tuple[int, str, Step]] = [
         "stories: sentence vectors, body sketches, document frequencies, thread links",
         v010_stories.up,
     ),
+    (11, "posts.edit_after: paced edits of sent posts (attribution)", v011_edit_after.up),
     (
         20,
         "entities: one row per article and entity, for search, filters and trends",

@@ -127,6 +127,35 @@ def rerender(conn: sa.Connection, post: Post) -> None:
     )
 
 
+def attribution_edit(conn: sa.Connection, post: Post, every: timedelta) -> bool:
+    """A sent post gets new text naming one more outlet (نقلته أيضًا): flag it for an edit. The
+    first such edit goes out at once; each later one no sooner than ``every`` after the one
+    before (outlets that arrive meanwhile ride on the pending edit). True if a sent post was
+    flagged."""
+    row = conn.execute(
+        sa.select(t.c.id, t.c.sent_at, t.c.edit_after, t.c.needs_edit).where(
+            t.c.article_id == post.article_id,
+            t.c.channel == post.channel,
+            t.c.state == PostState.SENT.value,
+        )
+    ).first()
+    if row is None:
+        return False
+    stamp = now()
+    pending = aware(row.edit_after) if row.needs_edit else None
+    if pending is not None and pending > stamp:
+        due = pending  # an edit is already waiting: it will carry this outlet too
+    else:
+        last = aware(row.edit_after)  # when the previous attribution edit was allowed out
+        due = stamp if last is None else max(stamp, last + every)
+    conn.execute(
+        t.update()
+        .where(t.c.id == row.id)
+        .values(text=post.text, title=post.title, needs_edit=True, edit_after=due, updated_at=stamp)
+    )
+    return True
+
+
 _OPEN = (PostState.PENDING.value, PostState.IN_FLIGHT.value)
 
 
@@ -537,10 +566,17 @@ def set_part_body(conn: sa.Connection, post_id: int, idx: int, body: str) -> Non
 # -- edits ------------------------------------------------------------------------------------
 
 
-def next_edit(conn: sa.Connection, channel: str) -> Post | None:
+def next_edit(conn: sa.Connection, channel: str, at: datetime | None = None) -> Post | None:
+    """The sent post whose edit is due next (a paced edit waits for its ``edit_after``)."""
+    when = at or now()
     row = conn.execute(
         sa.select(t)
-        .where(t.c.channel == channel, t.c.state == PostState.SENT.value, t.c.needs_edit)
+        .where(
+            t.c.channel == channel,
+            t.c.state == PostState.SENT.value,
+            t.c.needs_edit,
+            sa.or_(t.c.edit_after.is_(None), t.c.edit_after <= when),
+        )
         .order_by(t.c.updated_at, t.c.id)
         .limit(1)
     ).first()

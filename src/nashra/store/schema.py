@@ -100,6 +100,7 @@ posts = sa.Table(
     sa.Column("created_at", UTC, nullable=False),
     sa.Column("updated_at", UTC, nullable=False),
     sa.Column("sent_at", UTC),
+    sa.Column("edit_after", UTC),  # migration 11: a pending edit waits until then (pacing)
     sa.UniqueConstraint("article_id", "channel", name="uq_posts_article_channel"),
     sa.Index("ix_posts_channel_state", "channel", "state", "id"),
 )
