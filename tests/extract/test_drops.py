@@ -40,7 +40,7 @@ per_host_delay = 0
 [[sources]]
 name = "العربية"
 url = "{feed_url}"
-interval_minutes = 0
+interval_minutes = 1
 first_run = "post_all"
 [[channels]]
 name = "posts"
