@@ -1,6 +1,7 @@
 """The whole pipeline on loopback news sites, beside trafilatura alone on the same pages.
 
     .venv/bin/python bench/bench_pipeline.py [--quick] [--articles N] [--eval-pages N]
+        [--archive N]
 
 A server process (bench/_pipeline_site.py) builds two sites in memory at run time, read in place
 from ../shared/data, and serves them on 127.0.0.1: the 200 trafilatura evaluation pages in RSS
@@ -22,6 +23,11 @@ per outlet. For each site, in separate processes (so each peak RSS is its own):
 
 Figures: items/s and accepted articles/s, peak RSS (``ru_maxrss``), and the ratios against the
 baseline measured in the same run. The server shares the machine's cores with the client.
+
+``--archive N``: the nashra run once more on a database that already holds N articles (the
+synthesized articles of ``bench/bench_dedupe.py``, with their near-duplicate and story index
+rows, bulk-inserted before the clock starts): accepted articles/s against the fresh database's,
+measured in the same run. The archive's size should not slow ingest.
 """
 
 from __future__ import annotations
@@ -98,6 +104,8 @@ def child_nashra(job: dict[str, Any]) -> dict[str, Any]:
         "channels": [{"name": "posts", "kind": "directory", "path": str(out / "posts")}],
     }
     config = load_config(data=data, env={})
+    if job.get("archive"):
+        _archive(config.database_url, int(job["archive"]))
     clock = _instrument() if job["stages"] else None
 
     async def run() -> Any:
@@ -129,6 +137,24 @@ def child_nashra(job: dict[str, Any]) -> dict[str, Any]:
         "rss": peak_rss_mib(),
         "stages": clock.totals if clock else {},
     }
+
+
+def _archive(url: str, n: int) -> None:
+    """N stored articles (bench_dedupe's synthesized ones and their index rows), bulk."""
+    import random
+
+    sys.path.insert(0, str(HERE))
+    import bench_dedupe
+    from nashra.dedupe import index
+    from nashra.store import Store
+
+    bodies = bench_dedupe.corpus()
+    vocab = [w for b in bodies[:3000] for w in b]
+    store = Store(url)
+    with store.tx() as conn:
+        index.set_meta(conn, "params", index.PARAMS)
+    bench_dedupe.fill(store, n, bodies, vocab, random.Random(3))
+    store.close()
 
 
 class Clock:
@@ -312,6 +338,9 @@ def main() -> None:
         "--stage-items", type=int, default=500, help="items in the per-stage pass (whole feeds)"
     )
     parser.add_argument("--rounds", type=int, default=1, help="repeat; keep each one's fastest")
+    parser.add_argument(
+        "--archive", type=int, default=0, help="also run on a database holding N articles"
+    )
     parser.add_argument("--timeout", type=float, default=900.0, help="per child, seconds")
     parser.add_argument("--child", choices=["nashra", "trafilatura"], help=argparse.SUPPRESS)
     parser.add_argument("--job", help=argparse.SUPPRESS)
@@ -349,7 +378,18 @@ def main() -> None:
                     base_runs.append(run_child("trafilatura", job, args.timeout))
                     nashra_runs.append(run_child("nashra", job, args.timeout))
             fastest = min(base_runs, key=lambda r: r["seconds"])
-            show(corpus, len(site["feeds"]), min(nashra_runs, key=lambda r: r["seconds"]), fastest)
+            fresh = min(nashra_runs, key=lambda r: r["seconds"])
+            show(corpus, len(site["feeds"]), fresh, fastest)
+            if args.archive:
+                with tempfile.TemporaryDirectory(prefix=f"nashra-bench-{corpus}-") as tmp:
+                    ajob = {**job, "dir": tmp, "archive": args.archive}
+                    big = run_child("nashra", ajob, args.timeout)
+                rate = (big["ok"] / big["seconds"]) / max(fresh["ok"] / fresh["seconds"], 1e-9)
+                print(
+                    f"with {args.archive:,} articles stored: {big['ok']} accepted in "
+                    f"{big['seconds']:.2f} s ({big['ok'] / big['seconds']:.1f}/s), "
+                    f"{rate:.2f}× the fresh database's accepted/s; posts {big['posts']}"
+                )
             if not args.no_stages:
                 with tempfile.TemporaryDirectory(prefix=f"nashra-bench-{corpus}-") as tmp:
                     feeds = site["feeds"][: max(args.stage_items // args.feed_size, 1)]
