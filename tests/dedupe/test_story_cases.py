@@ -50,3 +50,30 @@ def test_story_case(case: dict[str, Any], desk: Desk, store: Store) -> None:
             assert linked == [], sig
     for name, want in case.get("signals", {}).items():
         assert getattr(sig, name) == want, sig
+
+
+def test_explain_through_the_cli(desk: Desk, store: Store, tmp_path: Path) -> None:
+    """``nashra stories explain A B`` prints the signals that joined (or split) two articles,
+    and the verdict agrees with what decide did."""
+    from typer.testing import CliRunner
+
+    from nashra.cli import app
+
+    case = CASES["cases"][0]  # joined
+    first, _ = desk.ingest(_article(case["a"], 1))
+    second, v = desk.ingest(_article(case["b"], 2))
+    cfg = tmp_path / "nashra.toml"
+    cfg.write_text(f'[database]\nurl = "{store.url}"\n', encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(
+        app, ["stories", "explain", str(first), str(second), "--json", "-c", str(cfg)]
+    )
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["same_story"] is True and v.reason == "story"
+    assert out["value"] >= out["same_story_at"]
+    assert set(out["signals"]) >= {"use", "body", "entities", "places", "numbers", "hours"}
+    table = runner.invoke(app, ["stories", "explain", str(first), str(second), "-c", str(cfg)])
+    assert table.exit_code == 0 and "قصة واحدة" in table.output
+    missing = runner.invoke(app, ["stories", "explain", str(first), "999", "-c", str(cfg)])
+    assert missing.exit_code == 2 and "999" in missing.output
