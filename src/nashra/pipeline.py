@@ -276,10 +276,12 @@ class Ingest:
                     cache_control=cache_control,
                     expires=expires,
                 ),
-                kind=kind,
+                # A kind detected from a document with nothing in it (an HTML error page read
+                # as a section page) is not kept: the feed behind it would be misread for ever.
+                kind=kind if items or spec.kind else None,
             )
-            if not state.first_run_done:
-                sources.set_first_run_done(conn, spec.name)
+            if not state.first_run_done:  # items, or a valid empty feed twice (#14 fault 1)
+                sources.first_run_polled(conn, spec.name, items=len(items))
             if self.defer_items is not None:  # one job per item, committed with the poll
                 self.defer_items(conn, spec, list(zip(items, publish, strict=True)))
         return report

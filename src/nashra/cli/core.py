@@ -233,9 +233,7 @@ def demo(
     """شغّل نشرة على المصادر التجريبية المرفقة — serve the bundled demo sources and run once."""
     from nashra.demo import demo_site_root, demo_sources, serve_site
 
-    if out.exists() and not keep:
-        shutil.rmtree(out)
-    out.mkdir(parents=True, exist_ok=True)
+    _demo_folder(out, keep=keep)
     from nashra.runner import Runner
 
     configured_level("error")
@@ -267,6 +265,36 @@ def demo(
     console.print(f"[bold]قاعدة البيانات — database[/]: {(out / 'nashra.db').resolve()}")
     console.print(f"[bold]الإعدادات — config[/]: {cfg_path.resolve()}")
     raise typer.Exit(1 if report.failed else 0)
+
+
+DEMO_MARKER = ".nashra-demo"
+# What a demo folder made before the marker existed holds: recognised as the demo's own.
+_DEMO_FILES = {"nashra.db", "nashra.db-wal", "nashra.db-shm", "nashra.db.lock", "nashra.toml"}
+
+
+def _demo_folder(out: Path, *, keep: bool) -> None:
+    """Make ``out`` ready for the demo. A folder the demo did not create (no marker file) is
+    never emptied: ``nashra demo --out ~/Documents`` must not delete anything."""
+    if out.exists() and not out.is_dir():
+        _die(NotADirectoryError(f"ليس مجلدًا — not a folder: {out}"))
+    if out.is_dir():
+        entries = {p.name for p in out.iterdir()}
+        ours = DEMO_MARKER in entries or (
+            entries and entries <= _DEMO_FILES | {"posts"} and "nashra.toml" in entries
+        )
+        if entries and not ours:
+            _die(
+                FileExistsError(
+                    f"المجلد {out} ليس فارغًا ولم ينشئه العرض التجريبي، فلن يُمسّ — the folder is "
+                    "not empty and was not made by the demo: choose an empty or new folder"
+                )
+            )
+        if entries and not keep:
+            shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / DEMO_MARKER).write_text(
+        "This folder was made by `nashra demo`; the next run may empty it.\n", encoding="utf-8"
+    )
 
 
 def _toml(data: dict[str, Any]) -> str:

@@ -39,6 +39,8 @@ sources = sa.Table(
     sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("first_run_done", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("created_at", UTC, nullable=False),
+    # polls of a new source that found a valid, empty feed (its first run ends at 2; migration 40)
+    sa.Column("empty_polls", sa.Integer, nullable=False, server_default="0"),
 )
 
 articles = sa.Table(

@@ -131,9 +131,31 @@ def record_error(
     return count
 
 
+EMPTY_POLLS_TO_FINISH = 2
+
+
 def set_first_run_done(conn: sa.Connection, name: str) -> None:
     t = schema.sources
     conn.execute(t.update().where(t.c.name == name).values(first_run_done=True))
+
+
+def first_run_polled(conn: sa.Connection, name: str, *, items: int) -> bool:
+    """One successful poll of a source still on its first run; True when the run is now done.
+
+    Done after a poll that returned items (they are the ones marked seen), or after the second
+    poll of a valid feed that says it is empty. A first poll that failed, or a single empty
+    answer (a feed being rebuilt, a CMS between deploys), leaves it open: otherwise every item
+    of the recovered feed would be published as new."""
+    t = schema.sources
+    if items:
+        conn.execute(t.update().where(t.c.name == name).values(first_run_done=True))
+        return True
+    conn.execute(t.update().where(t.c.name == name).values(empty_polls=t.c.empty_polls + 1))
+    count = conn.execute(sa.select(t.c.empty_polls).where(t.c.name == name)).scalar_one()
+    if int(count) >= EMPTY_POLLS_TO_FINISH:
+        conn.execute(t.update().where(t.c.name == name).values(first_run_done=True))
+        return True
+    return False
 
 
 def set_enabled(conn: sa.Connection, name: str, enabled: bool) -> bool:
