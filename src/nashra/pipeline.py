@@ -163,6 +163,8 @@ def _count(report: SourceReport, outcome: str) -> None:
         report.drops["duplicate"] += 1
     elif outcome == "updated":
         report.updated += 1
+    elif outcome == "known":  # stored by another process meanwhile: already known
+        report.unchanged += 1
     else:
         report.accepted += 1
 
@@ -402,7 +404,7 @@ class Ingest:
         return await self._item(spec, item, publish, report)
 
     def store_ready(self, conn: sa.Connection, spec: SourceSpec, ready: Ready) -> str:
-        """Store one prepared item in ``conn``: "accepted", "updated" or "duplicate"."""
+        """Store one prepared item in ``conn``: "accepted", "updated", "duplicate" or "known"."""
         return self._store(conn, spec, ready)
 
     def _drop(
@@ -492,14 +494,22 @@ class Ingest:
             index_article(conn, ready.known_id)
             self._queue_edits(conn, replace(article, id=ready.known_id), result)
             return "updated"
+        if articles.by_identity(conn, article.identity) is not None:
+            return "known"  # another process stored it since we looked (#14 fault 11)
         verdict = self._by_mode(decide(conn, article, result, priority=spec.priority))
-        article_id = articles.insert(
-            conn,
-            article,
-            result,
-            duplicate_of=verdict.duplicate_of,
-            story_id=verdict.story_id,
-        )
+        try:
+            with conn.begin_nested():  # PostgreSQL: the check above is not under a lock
+                article_id = articles.insert(
+                    conn,
+                    article,
+                    result,
+                    duplicate_of=verdict.duplicate_of,
+                    story_id=verdict.story_id,
+                )
+        except sa.exc.IntegrityError:
+            if articles.by_identity(conn, article.identity) is not None:
+                return "known"
+            raise
         remember(conn, article_id, verdict)
         index_article(conn, article_id)  # searchable in the same transaction
         stored = replace(article, id=article_id)

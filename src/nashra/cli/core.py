@@ -167,6 +167,20 @@ def run(
     machine: `nashra worker`)."""
     cfg = _load(config)
     configured_level("info")
+    from nashra.store.lock import DaemonLock
+
+    lock = DaemonLock(cfg.database_url)  # one daemon per database (#14 fault 11)
+    try:
+        lock.acquire()
+    except NashraError as exc:
+        _die(exc)
+    try:
+        _run_locked(cfg, config, workers)
+    finally:
+        lock.release()
+
+
+def _run_locked(cfg: Config, config: Path, workers: int) -> None:
     if cfg.database_url.startswith("postgresql"):
         from nashra.jobs.worker import supervise
         from nashra.pool import default_workers
