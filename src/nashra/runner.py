@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -66,6 +67,24 @@ def next_send_at(store: Store, channels: Sequence[Channel]) -> datetime | None:
                 due = max(due, at + timedelta(seconds=wait))
             found.append(due)
     return min(found, default=None)
+
+
+def resume_configured(store: Store, config: Config) -> list[str]:
+    """Resume each channel that was paused because a secret's variable was empty and whose
+    variables are all set now (#14 fault 13: the pause outlived the token). Other pauses (a
+    kicked bot, a refused password) still wait for ``nashra channels resume``."""
+    resumed = []
+    with store.tx() as conn:
+        for ch in config.channels:
+            names = [v for k, v in ch.options.items() if k.endswith("_env") and isinstance(v, str)]
+            why = ledger.state(conn, ch.name).paused_reason
+            if not why or not names:
+                continue
+            named = [n for n in names if n in why]
+            if named and all(os.environ.get(n) for n in names) and ledger.resume(conn, ch.name):
+                log.info("channel %s resumed: %s is set now", ch.name, ", ".join(named))
+                resumed.append(ch.name)
+    return resumed
 
 
 def build_channels(config: Config) -> list[Channel]:
@@ -192,6 +211,7 @@ class Runner:
         then published, so an aggregator's repost read in the same cycle still names itself in
         the outlet's post ("نقلته أيضًا")."""
         report = CycleReport()
+        resume_configured(self.store, self.config)
         specs = self.due(all_sources=all_sources)
         ingest_done = asyncio.Event()
         new_items = asyncio.Event()

@@ -124,8 +124,10 @@ def test_every_log_line_at_every_level_is_free_of_secrets(
     assert {"DEBUG", "INFO", "ERROR"} <= levels
 
 
-def test_the_daemon_log_has_no_token(site: Site, tmp_path: Path) -> None:
-    """``nashra run`` as a real process, sending with a token: its whole output is grepped."""
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_the_daemon_log_has_no_token(site: Site, tmp_path: Path, fmt: str) -> None:
+    """``nashra run`` as a real process at DEBUG, sending with a token: its whole output (text
+    or JSON lines) is grepped."""
     feed_of(site, 2)
     with FakeTelegram({TOKEN}) as fake:
         fake.add_chat("@nashra_test")
@@ -138,7 +140,18 @@ def test_the_daemon_log_has_no_token(site: Site, tmp_path: Path) -> None:
             "PYTHONUNBUFFERED": "1",
         }
         proc = subprocess.Popen(
-            [sys.executable, "-m", "nashra", "run", "-c", str(path)],
+            [
+                sys.executable,
+                "-m",
+                "nashra",
+                "--log-level",
+                "debug",
+                "--log-format",
+                fmt,
+                "run",
+                "-c",
+                str(path),
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             env=env,

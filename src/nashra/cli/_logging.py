@@ -38,6 +38,8 @@ class JsonFormatter(logging.Formatter):
             out.update({k: v for k, v in fields.items() if k not in out})
         if record.exc_info:
             out["exc"] = self.formatException(record.exc_info)
+        elif record.exc_text:  # nashra.logs keeps a traceback as redacted text only
+            out["exc"] = record.exc_text
         return json.dumps(out, ensure_ascii=False, default=str)
 
 
@@ -52,6 +54,9 @@ def configure(level: str | None, fmt: str = "text") -> None:
     handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))
     handler.addFilter(RedactFilter())  # nashra.logs: no secret in a line, text or JSON
     root.addHandler(handler)
+    from nashra import logs
+
+    logs.install([handler])  # no secret in any line, text or JSON
     _state["level"] = level
     root.setLevel(getattr(logging, (level or "warning").upper()))
 

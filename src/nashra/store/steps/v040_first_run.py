@@ -8,6 +8,4 @@ import sqlalchemy as sa
 
 
 def up(conn: sa.Connection) -> None:
-    conn.execute(
-        sa.text("ALTER TABLE sources ADD COLUMN empty_polls INTEGER NOT NULL DEFAULT 0")
-    )
+    conn.execute(sa.text("ALTER TABLE sources ADD COLUMN empty_polls INTEGER NOT NULL DEFAULT 0"))
