@@ -2,10 +2,11 @@
 
 A Telegram post is HTML (``<b>``, ``<a href>``, ``<blockquote>``); editors should not edit tags.
 ``to_plain`` gives the text a reader sees, line by line, with a link written as ``text: URL``.
-``from_plain`` turns an edited text back into the channel's markup: a line the editor left as it
-was keeps its original markup (the bold headline, the link), a changed or new line is escaped
-text (Telegram links bare URLs and hashtags by itself). The result is checked by the same parser
-that plans the channel's messages, so a save can never store markup Telegram refuses.
+``from_plain`` turns an edited text back into the channel's markup: a stretch the editor left as
+it was keeps its original markup (the bold headline, the link, a quote over several lines), a
+changed or new line is escaped text (Telegram links bare URLs and hashtags by itself). The result
+is checked by the same parser that plans the channel's messages, so a save can never store markup
+Telegram refuses.
 
 ``preview`` is the post as the channel will show it: each planned message (photo caption, text
 parts) as sanitized HTML with its length against Telegram's limit.
@@ -37,20 +38,48 @@ def to_plain(text: str, is_html: bool) -> str:
     return "\n".join(_line_plain(line) for line in text.split("\n"))
 
 
+def _groups(original: str) -> list[tuple[tuple[str, ...], str]]:
+    """The original's lines in balanced runs (a ``<blockquote>`` over three lines is one run),
+    each with its plain lines: the units an unchanged stretch of text keeps the markup of."""
+    out: list[tuple[tuple[str, ...], str]] = []
+    run: list[str] = []
+    for line in original.split("\n"):
+        run.append(line)
+        try:
+            tg.parse("\n".join(run))
+        except tg.BadHTML:
+            if len(run) < 50:
+                continue
+            run = []  # never balanced: its lines are escaped text when kept
+            continue
+        html_run = "\n".join(run)
+        out.append((tuple(to_plain(html_run, True).split("\n")), html_run))
+        run = []
+    return out
+
+
 def from_plain(plain: str, original: str, is_html: bool) -> str:
     """The edited plain text in the channel's markup (see the module's docstring)."""
     plain = plain.replace("\r\n", "\n").replace("\r", "\n")
     if not is_html:
         return plain
-    kept: dict[str, str] = {}
-    for line in original.split("\n"):
-        key = _line_plain(line)
-        try:
-            tg.parse(line)  # only lines whose markup is whole on the line can be reused
-        except tg.BadHTML:
-            continue
-        kept.setdefault(key, line)
-    out = [kept.get(line, tg.escape(line)) for line in plain.split("\n")]
+    if plain.rstrip("\n") == to_plain(original, True).rstrip("\n"):
+        return original  # nothing changed
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for lines, html_run in _groups(original):
+        by_first.setdefault(lines[0], []).append((lines, html_run))
+    edited = plain.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(edited):
+        for lines, html_run in sorted(by_first.get(edited[i], []), key=lambda g: -len(g[0])):
+            if tuple(edited[i : i + len(lines)]) == lines:
+                out.append(html_run)
+                i += len(lines)
+                break
+        else:
+            out.append(tg.escape(edited[i]))
+            i += 1
     result = "\n".join(out)
     tg.parse(result)  # raises BadHTML: never store what Telegram would refuse
     return result
