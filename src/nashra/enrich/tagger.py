@@ -166,21 +166,22 @@ def sentence_features(
             x = memo[w] = _word(w, seg, given, clusters)
         info.append(x)
     feats: list[list[str]] = []
+    none: tuple[str, ...] = ()
     for i in range(n):
         me = info[i]
-        f = list(me.own)
         g = gaz[i]
-        if g:
-            f.append("g=" + g)
-            f.append("gt=" + g[2:])
-        for d in (-2, -1, 1, 2):
-            j = i + d
-            if 0 <= j < n:
-                f.extend(info[j].around[d])
-                if abs(d) == 1 and gaz[j]:
-                    f.append(f"g{d}={gaz[j]}")
-            elif abs(d) == 1:
-                f.append("BOS" if d < 0 else "EOS")
+        gl = gaz[i - 1] if i > 0 else ""
+        gr = gaz[i + 1] if i + 1 < n else ""
+        f = [
+            *me.own,
+            *(("g=" + g, "gt=" + g[2:]) if g else none),
+            *(info[i - 2].around[-2] if i >= 2 else none),
+            *(info[i - 1].around[-1] if i >= 1 else ("BOS",)),
+            *(("g-1=" + gl,) if gl else none),
+            *(info[i + 1].around[1] if i + 1 < n else ("EOS",)),
+            *(("g1=" + gr,) if gr else none),
+            *(info[i + 2].around[2] if i + 2 < n else none),
+        ]
         if i > 0:
             f.append(f"s-1|s={info[i - 1].stem}|{me.stem}")
         if i + 1 < n:
@@ -255,7 +256,9 @@ class Tagger:
         a: int,
         b: int,
     ) -> list[Tagged]:
-        feats = sentence_features(words[a:b], self.segmenter, gaz[a:b], self.given, self.clusters)
+        feats = sentence_features(
+            words[a:b], self.segmenter, gaz[a:b], self.given, self.clusters, self._memo()
+        )
         labels = self._tagger.tag(feats)
         out: list[Tagged] = []
         i = 0
