@@ -2,7 +2,7 @@
 local Bot API stand-in injects 429s, 5xx, timeouts and resets, and the daemon is SIGKILLed at
 random moments (≥ 200 times by default).
 
-    .venv/bin/python bench/bench_publish.py [--articles 300] [--kills 200] [--window 6]
+    .venv/bin/python bench/bench_publish.py [--articles 350] [--kills 200] [--window 6]
 
 The first process runs until every article is queued; each later one lives 1–4 s (5% of them
 10–20 s) before its SIGKILL. The channel has a private reconcile chat, so maybe-sent parts are
@@ -24,7 +24,7 @@ from nashra.testing.faults import Faults
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--articles", type=int, default=300)
+    ap.add_argument("--articles", type=int, default=350)
     ap.add_argument("--kills", type=int, default=200)
     ap.add_argument("--window", type=float, default=6.0)
     ap.add_argument("--lease", type=float, default=3.0, help="lease_seconds of the channel")

@@ -176,3 +176,15 @@ def test_statuses_that_say_nothing_about_the_content(status: int, expected: type
         assert error.retry_after == 7
     assert transport.status_error(httpx.Response(404), channel="c") is None
     assert isinstance(error, PublishError)
+
+
+@pytest.mark.parametrize("lease", [0, -1, "nan", "inf"])
+def test_a_lease_is_a_positive_number_of_seconds(lease: object) -> None:
+    from nashra.errors import ConfigError
+
+    opts = {
+        **OPTIONS["directory"],
+        "lease_seconds": float(lease) if isinstance(lease, str) else lease,
+    }
+    with pytest.raises(ConfigError, match="lease_seconds"):
+        build_channel(ChannelConfig("d", "directory", opts), load_config(data={}))

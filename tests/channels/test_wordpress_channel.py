@@ -108,3 +108,28 @@ def test_author_without_rights_gets_403_and_pauses(tmp_path: Path) -> None:
         queue(store, ch, [article(1)])
         report = run(store, [ch])
     assert "403" in report.paused["wp"]
+
+
+def test_a_sent_post_can_be_deleted_to_the_trash(tmp_path: Path) -> None:
+    import asyncio
+
+    from nashra.store import outbox
+
+    with FakeWordPress() as wp:
+        store = make_store(tmp_path)
+        ch = wordpress(wp.url)
+        queue(store, ch, [article(1)])
+        run(store, [ch])
+        with store.read() as conn:
+            post = outbox.get(conn, 1)
+        assert post is not None and post.remote_id == str(wp.posts[0]["id"])
+        remote = post.remote_id
+
+        async def delete() -> None:
+            try:
+                await ch.delete(remote)
+            finally:
+                await ch.aclose()
+
+        asyncio.run(delete())
+        assert wp.posts[0]["status"] == "trash" and len(wp.posts) == 1

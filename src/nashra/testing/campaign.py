@@ -9,6 +9,7 @@ the limit the channel was given.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
@@ -129,6 +130,7 @@ class Figures:
     restarts_sending: int = 0  # restarts whose process sent before it was killed
     restart_to_send: list[float] = field(default_factory=list)  # seconds, per such restart
     silent_restarts: int = 0  # processes that lived ≥ 30 s with posts open and never sent
+    orphans: int = 0  # processes a SIGKILLed daemon left running (killed by the campaign)
     injected: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -156,7 +158,8 @@ class Figures:
             f"restart → first send, over {self.restarts_sending} restarts that sent: p95 {p95} s,"
             f" worst {worst} s (goal ≤ 30 s); processes alive ≥ 30 s that never sent:"
             f" {self.silent_restarts}",
-            f"sends before retry_after ran out: {self.early_sends} (goal 0)",
+            f"sends before retry_after ran out: {self.early_sends} (goal 0);"
+            f" processes left running by a SIGKILLed daemon: {self.orphans}",
             f"most sends to one chat in any {self.window:g} s window: {self.max_per_window}"
             f" (limit {self.limit})",
             f"longest accepted message: {self.max_u16} UTF-16 units (limit 4096)",
@@ -230,7 +233,8 @@ def run_campaign(
     config = workdir / "nashra.toml"
     config.write_text(
         f'[database]\nurl = "sqlite:///{db}"\n'
-        '[fetch]\nallow_networks = ["127.0.0.0/8"]\nper_host_delay = 0.0\n'
+        '[fetch]\nallow_networks = ["127.0.0.0/8"]\nper_host_delay = 0.0\nworkers = 1\n'
+        f"[poll]\nmax_items = {max(articles, 1)}\n"
         f'[[sources]]\nname = "campaign"\nurl = "{origin.url}/feed.xml"\nfirst_run = "post_all"\n'
         f'[[channels]]\nname = "tg"\nkind = "telegram"\nchat_id = "{CHAT}"\n'
         f'token_env = "CAMPAIGN_BOT_TOKEN"\napi_base = "{fake.url}"\ntimeout = 1.0\n'
@@ -249,7 +253,9 @@ def run_campaign(
     try:
         for k in range(kills + 1):
             begin = time.monotonic()
-            proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=log, cwd=workdir)
+            proc = subprocess.Popen(
+                cmd, env=env, stdout=log, stderr=log, cwd=workdir, start_new_session=True
+            )
             if k == 0:  # until every article is queued (ingest), then a random moment more
                 while _posts(store) < articles and time.monotonic() - started < deadline:
                     time.sleep(0.2)
@@ -261,6 +267,7 @@ def run_campaign(
                 figures.kills_while_open += _open_posts(store) > 0
                 proc.send_signal(signal.SIGKILL)
                 proc.wait()
+                figures.orphans += _reap(proc.pid)
                 lives.append((begin, time.monotonic()))
                 figures.kills += 1
                 continue
@@ -273,6 +280,8 @@ def run_campaign(
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 proc.kill()
+                proc.wait()
+            _reap(proc.pid)
             lives.append((begin, time.monotonic()))
         figures.seconds = time.monotonic() - started
         _measure(store, fake, figures)
@@ -283,6 +292,32 @@ def run_campaign(
         origin.stop()
         store.close()
     return figures
+
+
+def _group(pgid: int) -> list[int]:
+    """The live processes of a process group (from /proc)."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[-1].split()
+        if len(fields) > 2 and fields[0] != "Z" and int(fields[2]) == pgid:
+            out.append(int(entry.name))
+    return out
+
+
+def _reap(pgid: int) -> int:
+    """Kill what a SIGKILLed daemon left behind in its session (its extraction workers); return
+    how many processes that was."""
+    left = _group(pgid)
+    if left:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pgid, signal.SIGKILL)
+    return len(left)
 
 
 def _restarts(fake: FakeTelegram, lives: list[tuple[float, float]], f: Figures) -> None:

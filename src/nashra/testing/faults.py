@@ -115,6 +115,9 @@ class FakeServer:
             def do_POST(self) -> None:
                 fake.handle(self, "POST")
 
+            def do_DELETE(self) -> None:
+                fake.handle(self, "DELETE")
+
         self._server = QuietServer(("127.0.0.1", port), Handler)
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         threading.Thread(target=self._server.serve_forever, daemon=True).start()

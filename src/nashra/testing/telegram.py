@@ -472,10 +472,15 @@ def main() -> None:  # pragma: no cover - a manual helper: python -m nashra.test
     ap.add_argument("--port", type=int, default=8081)
     ap.add_argument("--token", default="123456:TEST")
     ap.add_argument("--chat", default="@nashra_test")
+    ap.add_argument("--reconcile-chat", default="-100424242")
     args = ap.parse_args()
     fake = FakeTelegram({args.token}).start(args.port)
     fake.add_chat(args.chat)
-    print(f"api_base = {fake.url!r}  token {args.token!r}  chat {args.chat!r}  (Ctrl-C to stop)")
+    fake.add_chat(args.reconcile_chat)
+    print(
+        f"api_base = {fake.url!r}  token {args.token!r}  chat {args.chat!r}"
+        f"  reconcile_chat {args.reconcile_chat!r}  (Ctrl-C to stop)"
+    )
     try:
         while True:
             time.sleep(5)

@@ -97,6 +97,13 @@ class FakeWordPress(FakeServer):
             found = [p for p in self.posts if p["id"] == int(ident)]
             if not found:
                 raise _Err(404, "rest_post_invalid_id", "Invalid post ID.")
+            if method == "DELETE":  # to the trash, as WordPress does without force=true
+                if user in self.readonly:
+                    raise _Err(403, "rest_cannot_delete", "Sorry, you are not allowed to delete.")
+                if found[0].get("status") == "trash":
+                    raise _Err(410, "rest_already_trashed", "The post has already been deleted.")
+                found[0]["status"] = "trash"
+                return found[0]
             if writing:
                 found[0].update({k: v for k, v in data.items() if k in ("title", "content")})
                 found[0]["edits"] = found[0].get("edits", 0) + 1
