@@ -4,8 +4,9 @@ random moments (≥ 200 times by default).
 
     .venv/bin/python bench/bench_publish.py [--articles 350] [--kills 200] [--window 6]
 
-The first process runs until every article is queued; each later one lives 1–4 s (5% of them
-10–20 s) before its SIGKILL. The channel has a private reconcile chat, so maybe-sent parts are
+The first process runs until every article is queued; each later one is SIGKILLed after 2–5 s,
+or (half of them) at the first moment it has a part in flight, a send or a check cut mid-way; 5%
+live 10–20 s. The channel has a private reconcile chat, so maybe-sent parts are
 checked (``--no-reconcile`` shows what is left to a person without it). ``--window`` is the
 pacing window the channel is given (20 messages per window). Figures come from the stand-in's
 record of what readers of the channel see. The baseline line is the same articles with no

@@ -60,7 +60,7 @@ MAX_BACKOFF = timedelta(hours=1)
 BUDGET = 25.0  # seconds one publish() call may spend waiting for pacing before it returns
 THROTTLE_MARGIN = 0.2  # seconds added to a 429's retry_after
 CHECK_DELAY = 1.0  # seconds between a maybe-sent reply and the check
-MAX_CHECK_ATTEMPTS = 8  # a part still not checkable after this many tries is unknown
+MAX_CHECK_ATTEMPTS = 20  # a part still not checkable after this many tries (in all) is unknown
 
 
 def backoff(attempts: int) -> timedelta:

@@ -99,7 +99,7 @@ def test_the_one_decision_table(
 
 
 def test_checks_give_up_after_a_bound() -> None:
-    tired = Part(idx=0, kind=PartKind.TEXT, body="x", state=PartState.CHECKING, attempts=8)
+    tired = Part(idx=0, kind=PartKind.TEXT, body="x", state=PartState.CHECKING, attempts=20)
     assert decide(MaybeSent("reset"), RECON, tired).outcome is Outcome.UNKNOWN
 
 
