@@ -179,3 +179,27 @@ def test_5xx_after_sending_is_settled_by_reconcile_every_story_once(tmp_path: Pa
     for n in range(1, 26):
         assert sum(f"عنوان الخبر رقم {n} " in t for t in shown) == 1
     assert [int(t.split("عنوان الخبر رقم ")[1].split()[0]) for t in shown] == list(range(1, 26))
+
+
+def test_new_text_for_a_post_waiting_to_be_retried_is_what_goes_out(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from nashra.models import Enrichment
+    from nashra.pipeline import channel_views
+
+    out = tmp_path / "posts"
+    store = make_store(tmp_path)
+    ch = directory(out)
+    queue(store, ch, [article(1)])
+    with store.tx() as conn:  # planned, then sent back to wait (a retry)
+        post = outbox.claim(conn, "files")
+        assert post is not None
+        outbox.add_parts(conn, 1, ch.plan(post))
+        outbox.mark_retry(conn, 1, outbox.now(), "not sent")
+    view = channel_views([ch], load_config(data={}))[0]
+    changed = replace(article(1), id=1, title="عنوان جديد بعد إعادة النشر")
+    with store.tx() as conn:
+        outbox.rerender_unsent(conn, view.renderer.render(changed, Enrichment(), "files"))
+    run(store, [ch])
+    assert states(store) == {1: "sent"}
+    assert "عنوان جديد بعد إعادة النشر" in (out / "000001.txt").read_text("utf-8")

@@ -110,6 +110,17 @@ def rerender_unsent(conn: sa.Connection, post: Post) -> None:
         )
         .values(text=post.text, title=post.title, updated_at=now())
     )
+    # parts planned from the old text and not one of them out yet: planned again at the claim
+    ids = conn.execute(
+        sa.select(t.c.id).where(
+            t.c.article_id == post.article_id,
+            t.c.channel == post.channel,
+            t.c.state.in_((PostState.PENDING.value, PostState.HELD.value)),
+        )
+    ).scalars()
+    for pid in list(ids):
+        if all(p.state is PartState.PENDING and not p.remote_id for p in parts(conn, pid)):
+            conn.execute(pp.delete().where(pp.c.post_id == pid))
 
 
 def rerender(conn: sa.Connection, post: Post) -> None:
