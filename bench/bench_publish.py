@@ -5,7 +5,7 @@ random moments (≥ 200 times by default).
     .venv/bin/python bench/bench_publish.py [--articles 350] [--kills 200] [--window 6]
 
 The first process runs until every article is queued; each later one is SIGKILLed after 2–5 s,
-or (half of them) at the first moment it has a part in flight, a send or a check cut mid-way; 5%
+or (``--aimed``, 30%) at the first moment it has a part in flight, a send or a check cut mid-way; 5%
 live 10–20 s. The channel has a private reconcile chat, so maybe-sent parts are
 checked (``--no-reconcile`` shows what is left to a person without it). ``--window`` is the
 pacing window the channel is given (20 messages per window). Figures come from the stand-in's
@@ -30,6 +30,7 @@ def main() -> None:
     ap.add_argument("--window", type=float, default=6.0)
     ap.add_argument("--lease", type=float, default=3.0, help="lease_seconds of the channel")
     ap.add_argument("--seed", type=int, default=2024)
+    ap.add_argument("--aimed", type=float, default=0.3, help="share of kills aimed mid-send")
     ap.add_argument("--no-reconcile", action="store_true")
     ap.add_argument("--no-baseline", action="store_true")
     args = ap.parse_args()
@@ -55,6 +56,7 @@ def main() -> None:
             deadline=3600,
             lease=args.lease,
             reconcile=not args.no_reconcile,
+            aimed=args.aimed,
         )
     if base is not None:
         print("baseline (no faults, no kills):")
