@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import shutil
 import signal
@@ -135,6 +134,8 @@ def once(
     progress: Annotated[bool, typer.Option(help="show progress bars")] = True,
 ) -> None:
     """دورة واحدة: اجلب كل المصادر وانشر — one cycle; the exit code is 1 if anything failed."""
+    import asyncio
+
     cfg = _load(config)
     configured_level("warning")
     from nashra.runner import Runner
@@ -181,6 +182,8 @@ def run(
 
 
 def _run_locked(cfg: Config, config: Path, workers: int) -> None:
+    import asyncio
+
     if cfg.database_url.startswith("postgresql"):
         from nashra.jobs.worker import supervise
         from nashra.pool import default_workers
@@ -224,6 +227,8 @@ def post(
     ] = None,
 ) -> None:
     """اجلب مقالًا واحدًا واطبع منشوره بالقالب الافتراضي — fetch one article, print its post."""
+    import asyncio
+
     from nashra.oneoff import render_url
 
     overrides: dict[str, Any] = {}
@@ -245,6 +250,8 @@ def demo(
     keep: Annotated[bool, typer.Option(help="keep an existing demo database")] = False,
 ) -> None:
     """شغّل نشرة على المصادر التجريبية المرفقة — serve the bundled demo sources and run once."""
+    import asyncio
+
     from nashra.demo import demo_site_root, demo_sources, serve_site
 
     _demo_folder(out, keep=keep)

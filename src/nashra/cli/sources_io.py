@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -168,6 +167,8 @@ def preview_command(
 
     With ``--channel``, the argument is a stored article's id: it is rendered with that channel's
     template (Telegram parts with their lengths) and nothing is sent."""
+    import asyncio
+
     if channel is not None:
         from nashra.cli.publish import preview as channel_preview
 
