@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tests.pipeline.test_lifecycle import feed_of
 from tests.sitekit import serve
+from tests.store.conftest import pg_url  # noqa: F401
 
 
 def _config(tmp_path: Path, feed: str) -> Path:
@@ -97,3 +98,21 @@ def test_a_second_daemon_on_the_same_database_is_refused(tmp_path: Path) -> None
                 first.wait()
             assert first.stdout is not None
             first.stdout.close()
+
+
+def test_the_postgresql_lock_is_one_per_database(pg_url: str) -> None:  # noqa: F811
+    from nashra.jobs.context import STORE_LOCK
+    from nashra.store.lock import PG_LOCK_KEY, DaemonLock, DaemonRunning
+
+    assert PG_LOCK_KEY != STORE_LOCK  # the store's transaction lock must never be the daemon's
+    with DaemonLock(pg_url):
+        second = DaemonLock(pg_url)
+        try:
+            second.acquire()
+        except DaemonRunning as exc:
+            assert "another `nashra run`" in str(exc)
+        else:
+            second.release()
+            raise AssertionError("a second daemon got the PostgreSQL lock")
+    with DaemonLock(pg_url):  # released with the first: the next one gets it
+        pass

@@ -26,7 +26,7 @@ from nashra.errors import StoreError
 
 __all__ = ["PG_LOCK_KEY", "DaemonLock", "DaemonRunning"]
 
-PG_LOCK_KEY = 0x6E61736872610001  # "nashra" + 1: the daemon's key, one per database
+PG_LOCK_KEY = 0x6E617368726100D1  # "nashra" + 0xD1 ("daemon"); not nashra.jobs.context.STORE_LOCK
 
 
 class DaemonRunning(StoreError):
