@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from lxml.html import HtmlElement
 
 from nashra.arabic import normalize
-from nashra.extract._meta import _off_limits
+from nashra.extract._meta import _off_limits, marked
 from nashra.models import Block
 
 __all__ = ["drop_blocks", "find_leads", "prune"]
@@ -110,15 +110,13 @@ def prune(tree: HtmlElement) -> int:
     body = tree.find("body")
     if body is None:
         return 0
-    doomed: list[HtmlElement] = []
-    for el in body.iter():
-        if not isinstance(el.tag, str) or el.tag in ("body", "html", "article", "main"):
-            continue
-        is_caption = el.tag == "figcaption"
-        if not is_caption and not _JUNK_CLASS.search(_marks(el)):
-            continue
-        if _text_len(el) <= SMALL_CHARS and not _has_prose(el):
-            doomed.append(el)
+    doomed = [
+        el
+        for el in marked(body, _JUNK_CLASS, tags=("figcaption",))
+        if el.tag not in ("body", "html", "article", "main")
+        and _text_len(el) <= SMALL_CHARS
+        and not _has_prose(el)
+    ]
     gone = 0
     for el in doomed:
         parent = el.getparent()
@@ -141,10 +139,8 @@ def find_leads(tree: HtmlElement) -> list[str]:
     if body is None:
         return []
     out: list[str] = []
-    for el in body.iter():
-        if not isinstance(el.tag, str) or el.tag in ("a", "meta", "script", "style"):
-            continue
-        if not _LEAD_CLASS.search(_marks(el)) or _off_limits(el):
+    for el in marked(body, _LEAD_CLASS):
+        if el.tag in ("a", "meta", "script", "style") or _off_limits(el):
             continue
         if any(isinstance(d.tag, str) and d.tag in _NOT_IN_LEAD for d in el.iterdescendants()):
             continue  # a wrapper (the lead story's teaser, a video box), not a lead paragraph

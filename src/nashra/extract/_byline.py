@@ -46,7 +46,7 @@ _SEGMENT = re.compile(
     r"\s+[-–—ـ_|:]+\s*|\s*[-–—ـ_|:]+\s+|(?<=[\u0600-\u06ff.])[-–—_|:]+(?=[\u0600-\u06ff])"
     r"|\s*[–—|]\s*"
 )
-_ITEM = re.compile(r"\s*[،,;&/]\s*|\s+(?:و|and|und|y|et|og|e|und|i)\s+", re.I)
+_ITEM = re.compile(r"\s*[،,;؛&/]\s*|\s+(?:و|and|und|y|et|og|e|und|i)\s+", re.I)
 _LEAD_IN = re.compile(
     r"^(?:بقلم|كتب|كتبت|كتبه|كتبها|إعداد|اعداد|تقرير|تحرير|حوار|ترجمة|المحرر|"
     r"by|von|par|por|door|av|auteur|autor|author|written by|text|texto|reporting by)"

@@ -113,8 +113,11 @@ def choose_author(
     sources: list[str] = []
     if trafilatura:
         sources.append(trafilatura)
-    sources += [name for where, name in ev.authors if where in ("jsonld", "meta")]
-    sources += [name for where, name in ev.authors if where not in ("jsonld", "meta")]
+    for group in ("jsonld", "meta", "microdata"):  # all the names a source gives, together
+        names = [name for where, name in ev.authors if where == group]
+        if names:
+            sources.append("؛ ".join(names))
+    sources += [name for where, name in ev.authors if where == "byline"]
     if feed:
         sources.append(feed)
     latin: tuple[str, ...] = ()

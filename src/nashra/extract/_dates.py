@@ -144,13 +144,14 @@ def _from_byline(meta: PageMeta, reference: datetime, now: datetime) -> datetime
     return None
 
 
-def _from_markup(tree: HtmlElement, *, extensive: bool) -> datetime | None:
+def _from_markup(tree: HtmlElement, *, extensive: bool, in_place: bool) -> datetime | None:
     """Last resort: htmldate's quick search on the page without its related links, sidebars
     and comments; then, only on pages not in Arabic script (its Latin free-text patterns read
     digits of unrelated Arabic text as days), its extensive search on the whole page."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        found = htmldate.find_date(pruned_copy(tree), extensive_search=False, original_date=True)
+        pruned = pruned_copy(tree, in_place=in_place)
+        found = htmldate.find_date(pruned, extensive_search=False, original_date=True)
         if not found and extensive:
             found = htmldate.find_date(tree, extensive_search=True, original_date=True)
     return _from_groups((*found.split("-"), None, None, None)) if found else None
@@ -201,8 +202,10 @@ def choose_dates(
     *,
     tree: HtmlElement | None = None,
     now: datetime | None = None,
+    prune_in_place: bool = False,
 ) -> DateChoice:
-    """Published and modified dates by priority: feed > meta > byline > URL > markup."""
+    """Published and modified dates by priority: feed > meta > byline > URL > markup (the
+    markup of ``tree``, pruned in place when ``prune_in_place``: the caller is done with it)."""
     now = now or datetime.now(UTC)
     feed_pub = hint.published if hint else None
     feed_mod = hint.updated if hint else None
@@ -219,7 +222,8 @@ def choose_dates(
         ]
     )
     if published is None and tree is not None:
-        found = _from_markup(tree, extensive=not _is_arabic_page(tree))
+        extensive = not _is_arabic_page(tree)
+        found = _from_markup(tree, extensive=extensive, in_place=prune_in_place)
         if found is not None and _plausible(found, now):
             published, source = found, "markup"
     modified = feed_mod or meta_mod

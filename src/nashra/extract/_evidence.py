@@ -25,7 +25,14 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from nashra.extract._meta import _ARTICLE_TYPES, _jsonld_objects, _off_limits, _types
+from nashra.extract._meta import (
+    _ARTICLE_TYPES,
+    _jsonld_objects,
+    _off_limits,
+    _types,
+    marked,
+    meta_values,
+)
 
 __all__ = ["Evidence", "gather"]
 
@@ -62,6 +69,8 @@ class Evidence:
     site_names: tuple[str, ...]  # the page's names for itself, best first
     companies: tuple[str, ...]  # publisher names that read as a parent company
     host: str
+    image: str | None = None  # og:image, twitter:image, JSON-LD image
+    tags: tuple[str, ...] = ()  # rel=tag links, article:tag, then article:section
 
 
 def _text(el: HtmlElement) -> str:
@@ -100,40 +109,44 @@ def gather(tree: HtmlElement, url: str) -> Evidence:
                 (companies if _COMPANY.search(name) else sites).append(name)
         elif "WebSite" in kinds and isinstance(obj.get("name"), str):
             sites.append(str(obj["name"]))
-    metas: dict[str, list[str]] = {}
-    for el in tree.iter("meta"):
-        k = (el.get("property") or el.get("name") or "").strip().lower()
-        v = (el.get("content") or "").strip()
-        if k and v:
-            metas.setdefault(k, []).append(v)
+    metas = meta_values(tree)
     headlines += [v for k in _TITLE_META for v in metas.get(k, [])]
     authors += [("meta", v) for k in _AUTHOR_META for v in metas.get(k, [])]
     sites = [v for k in _SITE_META for v in metas.get(k, []) if not v.startswith("@")] + sites
     body = tree.find("body")
     h1: list[str] = []
     if body is not None:
-        for el in body.iter():
-            if not isinstance(el.tag, str):
+        for el in body.iter("h1"):
+            text = _text(el)
+            if text and not _off_limits(el):
+                h1.append(text)
+            if len(h1) >= 3:
+                break
+        headlines[:0] = [
+            _text(el) for el in body.xpath(".//*[@itemprop='headline']") if el.tag != "meta"
+        ]
+        for el in body.xpath(".//*[@itemprop='author'] | .//a[contains(@rel, 'author')]"):
+            named = el.find(".//*[@itemprop='name']")
+            value = named.get("content") or _text(named) if named is not None else _text(el)
+            value = value or el.get("content") or ""
+            if value and len(value) <= _MAX_BYLINE:
+                authors.append(("microdata", value))
+        for el in marked(body, _BYLINE_MARK):
+            if el.tag in ("script", "style", "meta", "link") or el.get("itemprop") == "author":
                 continue
-            prop = (el.get("itemprop") or "").lower()
-            if el.tag == "h1":
+            if not _off_limits(el):
                 text = _text(el)
-                if text and not _off_limits(el):
-                    h1.append(text)
-            if prop == "headline" and el.tag != "meta":
-                headlines.insert(0, _text(el))
-            if prop == "author" or (el.tag == "a" and "author" in (el.get("rel") or "")):
-                named = el.find(".//*[@itemprop='name']")
-                value = named.get("content") or _text(named) if named is not None else _text(el)
-                value = value or el.get("content") or ""
-                if value and len(value) <= _MAX_BYLINE:
-                    authors.append(("microdata", value))
-            elif el.tag not in ("script", "style", "meta", "link", "body", "html"):
-                marks = f"{el.get('class') or ''} {el.get('id') or ''}"
-                if _BYLINE_MARK.search(marks) and not _off_limits(el):
-                    text = _text(el)
-                    if text and len(text) <= _MAX_BYLINE:
-                        authors.append(("byline", text))
+                if text and len(text) <= _MAX_BYLINE:
+                    authors.append(("byline", text))
+    tags = [
+        _text(a)
+        for a in tree.xpath(".//a[contains(@rel, 'tag')]")
+        if "tag" in (a.get("rel") or "").split()
+    ]
+    tags += metas.get("article:tag", []) + metas.get("article:section", [])
+    image = next(
+        (v for k in ("og:image", "og:image:url", "twitter:image") for v in metas.get(k, [])), None
+    )
     title_el = tree.find(".//title")
     html_title = _text(title_el) if title_el is not None else ""
     host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
@@ -145,4 +158,6 @@ def gather(tree: HtmlElement, url: str) -> Evidence:
         site_names=tuple(dict.fromkeys(s.strip() for s in sites if s.strip())),
         companies=tuple(companies),
         host=host,
+        image=image,
+        tags=tuple(t for t in tags if t and len(t) <= 60),
     )

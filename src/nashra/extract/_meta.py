@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Iterator
 from copy import deepcopy
 from dataclasses import dataclass
@@ -87,6 +88,52 @@ _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|[\u0661\u0662][\u0660-\u0669]{3}
 _UPDATED = re.compile(r"تحديث|عدل|updated|aktualisiert|modifi", re.I)
 
 
+_local = threading.local()
+
+
+# Every word the patterns given to ``marked`` look for (_DATEY here, _JUNK_CLASS and _LEAD_CLASS
+# in _boiler.py, _BYLINE_MARK in _evidence.py): a pre-filter run once per element, so that each
+# pattern is then tried on the few elements that can match it. A new pattern adds its words.
+_ANY_MARK = (
+    "date", "time", "byline", "by-line", "posted", "publish", "meta", "stamp", "shar", "social",
+    "caption", "credit", "tag", "keyword", "newsletter", "subscri", "related", "read", "also",
+    "more", "recommend", "inline", "print", "copy", "lead", "lede", "standfirst", "summary",
+    "intro", "excerpt", "dek", "chapo", "announce", "title", "teaser", "author", "writer", "kateb",
+    "katib", "reporter", "contributor",
+)  # fmt: skip
+_ALWAYS = frozenset(("time", "figcaption"))
+
+
+def _entries(body: HtmlElement) -> list[tuple[HtmlElement, str]]:
+    """The elements of ``body`` that ``marked`` may want, with their class, id and itemprop
+    joined: one walk of the page shared by the passes that look for marked elements (kept for
+    the last page per thread)."""
+    cached = getattr(_local, "entries", None)
+    if cached is not None and cached[0] is body:
+        return cached[1]  # type: ignore[no-any-return]
+    out: list[tuple[HtmlElement, str]] = []
+    for el in body.iter():
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        marks = f"{el.get('class') or ''} {el.get('id') or ''} {el.get('itemprop') or ''}"
+        low = marks.lower()
+        if tag in _ALWAYS or (len(marks) > 2 and any(w in low for w in _ANY_MARK)):
+            out.append((el, marks))
+    _local.entries = (body, out)
+    _local.off = {}  # a new page: _off_limits starts afresh
+    return out
+
+
+def marked(
+    body: HtmlElement, pattern: re.Pattern[str], *, tags: tuple[str, ...] = ()
+) -> list[HtmlElement]:
+    """Elements of ``body`` whose class, id or itemprop matches ``pattern`` (its words must be
+    in ``_ANY_MARK``), or whose tag is ``time`` or ``figcaption`` and in ``tags``, in document
+    order."""
+    return [el for el, marks in _entries(body) if el.tag in tags or pattern.search(marks)]
+
+
 @dataclass(frozen=True, slots=True)
 class PageMeta:
     canonical_url: str | None
@@ -103,13 +150,19 @@ def _attr(el: HtmlElement, *names: str) -> str:
     return ""
 
 
-def _meta_values(tree: HtmlElement) -> dict[str, list[str]]:
+def meta_values(tree: HtmlElement) -> dict[str, list[str]]:
+    """``<meta>`` values by lower-cased property/name/itemprop (kept for the last page per
+    thread: read_meta and the evidence both ask)."""
+    cached = getattr(_local, "metas", None)
+    if cached is not None and cached[0] is tree:
+        return cached[1]  # type: ignore[no-any-return]
     found: dict[str, list[str]] = {}
     for el in tree.iter("meta"):
         key = _attr(el, "property", "name", "itemprop", "http-equiv").lower()
         value = _attr(el, "content", "datetime")
         if key and value:
             found.setdefault(key, []).append(value)
+    _local.metas = (tree, found)
     return found
 
 
@@ -165,22 +218,36 @@ def _jsonld_dates(tree: HtmlElement) -> tuple[list[str], list[str]]:
 
 
 def _off_limits(el: HtmlElement) -> bool:
-    chain = (el, *el.iterancestors())
-    in_article = any(node.tag in ("article", "main") for node in chain)
-    for node in chain:
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in _OFF_TAGS or (tag == "header" and not in_article):
-            return True
-        marks = f"{node.get('class') or ''} {node.get('id') or ''}"
-        if marks.strip() and _OFF_LIMITS.search(marks):
-            return True
-    return False
+    """Is ``el`` in a link, an aside, navigation, the site's header or footer, or a related /
+    sidebar / comments / share box? Memoised per page: the answer of a parent is reused."""
+    memo: dict[HtmlElement, tuple[bool, bool]] = getattr(_local, "off", None) or {}
+    if not hasattr(_local, "off"):
+        _local.off = memo
+    return _off_state(el, memo)[0]
 
 
-def pruned_copy(tree: HtmlElement) -> HtmlElement:
-    """A copy of ``tree`` without links' surroundings that carry other articles' dates: asides,
-    navigation, footers, related/sidebar/comment boxes (for a last-resort date search)."""
-    copy = deepcopy(tree)
+def _off_state(el: HtmlElement, memo: dict[HtmlElement, tuple[bool, bool]]) -> tuple[bool, bool]:
+    """(off limits, inside an article or main) of ``el``."""
+    found = memo.get(el)
+    if found is not None:
+        return found
+    parent = el.getparent()
+    up_off, up_article = _off_state(parent, memo) if parent is not None else (False, False)
+    tag = el.tag if isinstance(el.tag, str) else ""
+    in_article = up_article or tag in ("article", "main")
+    off = up_off or tag in _OFF_TAGS or (tag == "header" and not in_article)
+    if not off:
+        marks = f"{el.get('class') or ''} {el.get('id') or ''}"
+        off = bool(marks.strip()) and bool(_OFF_LIMITS.search(marks))
+    memo[el] = (off, in_article)
+    return off, in_article
+
+
+def pruned_copy(tree: HtmlElement, *, in_place: bool = False) -> HtmlElement:
+    """A copy of ``tree`` (or ``tree`` itself, ``in_place``, when the caller is done with it)
+    without links' surroundings that carry other articles' dates: asides, navigation, footers,
+    related/sidebar/comment boxes (for a last-resort date search)."""
+    copy = tree if in_place else deepcopy(tree)
     body = copy.find("body")
     if body is None:
         return copy
@@ -204,48 +271,33 @@ def _byline_candidates(tree: HtmlElement) -> list[tuple[str, str]]:
     body = tree.find("body")
     if body is None:
         return []
-    articles = [el for el in body.iter("article")][:1]
-    regions = [*articles, body]
-    seen: set[HtmlElement] = set()
+    article = body.find(".//article")
+    found = marked(body, _DATEY, tags=("time",))
+    if article is not None:  # the article's own first, then the rest in page order
+        inside = set(article.iter())
+        found = [el for el in found if el in inside] + [el for el in found if el not in inside]
     out: list[tuple[str, str]] = []
-    for region in regions:
-        for el in region.iter():
-            if not isinstance(el.tag, str) or el in seen:
-                continue
-            seen.add(el)
-            is_time = el.tag == "time"
-            marks = f"{el.get('class') or ''} {el.get('id') or ''} {el.get('itemprop') or ''}"
-            if not is_time and not _DATEY.search(marks):
-                continue
-            if _off_limits(el):
-                continue
-            stamp = _attr(el, "datetime", "content", "data-datetime", "data-timestamp")
-            if stamp:
-                out.append(("iso", stamp))
-            text = " ".join(el.text_content().split())
-            if text and len(text) <= _BYLINE_MAX_CHARS:
-                out.append(("text", text))
+    for el in found:
+        if el.tag in ("script", "style") or _off_limits(el):
+            continue
+        stamp = _attr(el, "datetime", "content", "data-datetime", "data-timestamp")
+        if stamp:
+            out.append(("iso", stamp))
+        text = " ".join(el.text_content().split())
+        if text and len(text) <= _BYLINE_MAX_CHARS:
+            out.append(("text", text))
     return out + _near_headline(body)
 
 
 def _near_headline(body: HtmlElement) -> list[tuple[str, str]]:
     """Short texts with a year in the few elements after the first ``<h1>``: the date line a
     page prints under its headline without marking it («تم نشره الجمعة 24 نيسان 2020»)."""
+    h1 = body.find(".//h1")
+    if h1 is None:
+        return []
     out: list[tuple[str, str]] = []
-    seen_h1 = False
-    after = 0
-    for el in body.iter():
-        if not isinstance(el.tag, str):
-            continue
-        if el.tag == "h1" and not seen_h1:
-            seen_h1 = True
-            continue
-        if not seen_h1:
-            continue
-        after += 1
-        if after > _NEAR_ELEMENTS:
-            break
-        if el.tag in _OFF_TAGS or el.tag in ("script", "style"):
+    for el in h1.xpath(f"following::*[position() <= {_NEAR_ELEMENTS}]"):
+        if not isinstance(el, HtmlElement) or el.tag in _OFF_TAGS or el.tag in ("script", "style"):
             continue
         text = " ".join((el.text or "").split())
         if (
@@ -260,7 +312,7 @@ def _near_headline(body: HtmlElement) -> list[tuple[str, str]]:
 
 def read_meta(tree: HtmlElement, url: str) -> PageMeta:
     """Canonical URL and date evidence of the page ``tree`` found at ``url``."""
-    metas = _meta_values(tree)
+    metas = meta_values(tree)
     canonical = None
     for link in tree.iter("link"):
         if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
