@@ -46,6 +46,10 @@ def test_sample_repost_is_the_original_article(shared_data: Path) -> None:
 
 
 @pytest.mark.slow
+# Every new article is embedded by the story layer's sentence encoder (about 10 ms each on two
+# cores): about a minute on a quiet machine, several on a loaded one. A time limit, not a
+# timed assertion.
+@pytest.mark.timeout(1200)
 def test_saudinewsnet_held_out(shared_data: Path) -> None:
     ev = _script()
     rows = ev.load("test")
