@@ -30,6 +30,7 @@ from nashra.store.steps import (
     v060_pg_search,
     v061_host_slots,
     v062_job_queue,
+    v063_pg_outlet_index,
 )
 
 Step = Callable[[sa.Connection], None]
@@ -59,6 +60,7 @@ MIGRATIONS: list[tuple[int, str, Step]] = [
     (60, "search on PostgreSQL: a tsvector per article with a GIN index", v060_pg_search.up),
     (61, "host slots: per-host politeness across workers", v061_host_slots.up),
     (62, "job queue: procrastinate's tables (PostgreSQL)", v062_job_queue.up),
+    (63, "search on PostgreSQL: outlet and source indexes", v063_pg_outlet_index.up),
 ]
 
 
