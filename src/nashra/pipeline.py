@@ -13,6 +13,7 @@ import asyncio
 import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
@@ -168,6 +169,12 @@ def _count(report: SourceReport, outcome: str) -> None:
     else:
         report.accepted += 1
 
+
+# Without a process pool (a job worker: each worker process is one core) the CPU-bound middle
+# of an item runs on one thread of this process, one item at a time: the GIL gives threads no
+# parallelism for it anyway, and the enricher holds one CRF tagger (a C object) that is not
+# documented as safe to share between threads.
+_PREPARE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nashra-prepare")
 
 # Distributed mode (nashra.jobs): instead of processing a poll's items, hand them on, in the
 # transaction that records the poll; each (item, publish?) becomes one job.
@@ -583,5 +590,6 @@ class Ingest:
                 self._event("extract", "drop", "drop.fallback_feed", spec, item.url, detail)
                 job = replace(job, reason=exc.code)
         if self.pool is None:
-            return await asyncio.to_thread(prepare, job, self.enricher)
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(_PREPARE, prepare, job, self.enricher)
         return outcome(await self.pool.run(prepare_remote, job, self.enrich_options))

@@ -25,10 +25,12 @@ from nashra.pipeline import Ingest
 from nashra.runner import Runner, fetch_policy
 from nashra.settings import Config
 from nashra.store import articles
+from nashra.store.lock import PG_LOCK_KEY
 
 # The one advisory lock that store transactions take (dedupe and story decisions need to see
-# every article stored before them). An arbitrary constant: "nashra" in ASCII.
-STORE_LOCK = 0x6E61736872610001
+# every article stored before them): "nashra" + 2. Not nashra.store.lock.PG_LOCK_KEY ("nashra" +
+# 1), which `nashra run` holds for as long as it runs: sharing it hung every worker it started.
+STORE_LOCK = 0x6E61736872610002
 
 
 @dataclass
@@ -102,6 +104,9 @@ def _known(conn: sa.Connection, spec: SourceSpec, item: Discovered) -> bool:
     from nashra.arabic import clean_display
 
     return not (item.title and clean_display(item.title) != known["title"])
+
+
+assert STORE_LOCK != PG_LOCK_KEY
 
 
 def store_lock(conn: sa.Connection) -> None:
