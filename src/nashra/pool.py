@@ -45,6 +45,9 @@ def default_workers() -> int:
 
 
 def _warm() -> None:
+    from nashra._pool_child import die_with_parent
+
+    die_with_parent()  # a pool worker ends with the forkserver, the forkserver with us
     import nashra.prepare  # noqa: F401  (trafilatura, lxml, the enricher's code, once per worker)
 
 
@@ -60,7 +63,7 @@ class ExtractPool:
         with self._lock:
             if self._executor is None:
                 ctx = multiprocessing.get_context("forkserver")
-                ctx.set_forkserver_preload(["nashra.prepare"])
+                ctx.set_forkserver_preload(["nashra._pool_child", "nashra.prepare"])
                 self._executor = ProcessPoolExecutor(
                     max_workers=self.workers, mp_context=ctx, initializer=_warm
                 )

@@ -65,3 +65,51 @@ def test_a_dead_worker_fails_one_item_and_the_next_gets_a_fresh_pool() -> None:
         assert asyncio.run(go())
     finally:
         pool.close()
+
+
+def test_a_sigkilled_parent_leaves_no_pool_process_behind() -> None:
+    """The forkserver and its workers end with the process that started them."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    code = (
+        "import time\nfrom nashra.pool import ExtractPool\np = ExtractPool(2)\nex = p._get()\n"
+        "[f.result() for f in [ex.submit(time.sleep, 0) for _ in range(4)]]\n"
+        "print('up', flush=True)\ntime.sleep(60)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == b"up"
+
+    def children() -> list[int]:
+        out = subprocess.run(["ps", "-eo", "pid,ppid,cmd"], capture_output=True, text=True)
+        ours = {proc.pid}
+        found: list[int] = []
+        for _ in range(3):  # the forkserver, then its workers
+            for line in out.stdout.splitlines()[1:]:
+                pid, ppid, *_ = line.split(None, 2)
+                if int(ppid) in ours and int(pid) not in ours:
+                    ours.add(int(pid))
+                    found.append(int(pid))
+        return found
+
+    kids = children()
+    assert len(kids) >= 3  # the forkserver and two workers
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    proc.stdout.close()
+    deadline = time.monotonic() + 10
+    alive = kids
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.2)
+        alive = [k for k in kids if os.path.exists(f"/proc/{k}") and _running(k)]
+    assert not alive
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(") ", 1)[1][0] != "Z"
+    except OSError:
+        return False
