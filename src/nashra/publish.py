@@ -52,6 +52,7 @@ from nashra.errors import (
 )
 from nashra.models import Part, PartState, Post
 from nashra.store import Store, articles, outbox
+from nashra.store import parts as post_parts
 from nashra.store.outbox import Outcome
 
 log = logging.getLogger("nashra.publish")
@@ -239,9 +240,9 @@ async def _step(
             if why is not None:
                 outbox.mark_skipped(conn, post.id, why)
                 return Outcome.SKIPPED, None
-            if not outbox.has_parts(conn, post.id):
-                outbox.add_parts(conn, post.id, ch.plan(post))
-            claimed = outbox.claim_part(conn, post.id)
+            if not post_parts.has_parts(conn, post.id):
+                post_parts.add_parts(conn, post.id, ch.plan(post))
+            claimed = post_parts.claim_part(conn, post.id)
             if claimed is None:
                 return outbox.settle(conn, post.id), None
             enrichment = None
@@ -250,7 +251,7 @@ async def _step(
                 enrichment = found[1] if found else None
             part = replace(claimed, post=post, enrichment=enrichment)
             checking = part.state is PartState.CHECKING
-            after = outbox.last_remote(conn, ch.name) if checking else None
+            after = post_parts.last_remote(conn, ch.name) if checking else None
             # a check posts nothing to the channel: it is kept out of the channel's window
             send_id = ledger_.record_send(
                 conn,
@@ -321,7 +322,7 @@ async def _attempt(store: Store, ch: Channel, part: Part, after: str | None) -> 
             if part.remote_id and ch.traits.can_delete:  # resent from its first part
                 await _remove(ch, part.remote_id)
                 with store.tx() as conn:
-                    outbox.forget_remote(conn, part.post.id, part.idx)
+                    post_parts.forget_remote(conn, part.post.id, part.idx)
             remote = await ch.send(part)
     except Exception as exc:  # every error is decided, none escapes the outbox
         if not isinstance(exc, PublishError | TimeoutError):
@@ -381,7 +382,7 @@ async def _edit_parts(store: Store, ch: Channel, post: Post) -> bool:
     assert post.id is not None
     new = [replace(p, post=post) for p in ch.plan(post)]
     with store.read() as conn:
-        old = outbox.parts(conn, post.id)
+        old = post_parts.parts(conn, post.id)
         enrichment = None
         if ch.traits.needs_enrichment:
             found = articles.get(conn, post.article_id)
@@ -396,10 +397,10 @@ async def _edit_parts(store: Store, ch: Channel, post: Post) -> bool:
             if o.remote_id:
                 await ch.edit(replace(n, kind=o.kind, image=o.image, idx=o.idx), o.remote_id)
             with store.tx() as conn:
-                outbox.set_part_body(conn, post.id, o.idx, n.body)
+                post_parts.set_part_body(conn, post.id, o.idx, n.body)
             return False
     if len(new) > len(old):  # the article grew: its extra parts are sent as new messages
         with store.tx() as conn:
-            outbox.add_parts(conn, post.id, new[len(old) :], first=len(old))
+            post_parts.add_parts(conn, post.id, new[len(old) :], first=len(old))
             outbox.reopen(conn, post.id)
     return True

@@ -17,6 +17,7 @@ from nashra.channels import Channel, build_channel
 from nashra.render import telegram as tg
 from nashra.settings import ChannelConfig, load_config
 from nashra.store import outbox, schema
+from nashra.store import parts as post_parts
 from nashra.testing import FakeTelegram, Faults
 from tests.publish.pubkit import TOKEN, article, make_store, queue, run, states, telegram
 
@@ -46,8 +47,8 @@ def test_a_crash_mid_write_is_reclaimed_and_the_idempotent_write_is_not_unknown(
     with store.tx() as conn:  # the crashed send had planned its part already
         post = outbox.claim(conn, "files")
         assert post is not None and post.id == 1
-        outbox.add_parts(conn, 1, ch.plan(post))
-        assert outbox.claim_part(conn, 1) is not None
+        post_parts.add_parts(conn, 1, ch.plan(post))
+        assert post_parts.claim_part(conn, 1) is not None
         conn.execute(schema.posts.update().values(claimed_at=outbox.now() - timedelta(seconds=15)))
     report = run(store, [ch], budget=5.0)
     assert states(store) == {n: "sent" for n in range(1, 48)}  # was: 0 of 47 for 10 minutes
@@ -102,15 +103,15 @@ def test_no_headless_post_after_a_crash_and_a_resend_starts_at_the_head(tmp_path
         with store.tx() as conn:  # the title part was in flight when the process died
             post = outbox.claim(conn, "tg")
             assert post is not None
-            outbox.add_parts(conn, 1, ch.plan(post))
-            assert outbox.claim_part(conn, 1) is not None
+            post_parts.add_parts(conn, 1, ch.plan(post))
+            assert post_parts.claim_part(conn, 1) is not None
             conn.execute(
                 schema.posts.update().values(claimed_at=outbox.now() - timedelta(seconds=30))
             )
         run(store, [ch])
         assert states(store) == {1: "unknown", 2: "sent"}
         with store.read() as conn:
-            planned = [tg.plain(p.body).strip() for p in outbox.parts(conn, 1)]
+            planned = [tg.plain(p.body).strip() for p in post_parts.parts(conn, 1)]
         assert len(planned) >= 3
         # was: the body's continuation went out as message #1, before its title
         assert [m.text for m in fake.messages(CHAT)] == [fake.messages(CHAT)[0].text]
@@ -133,7 +134,7 @@ def test_a_resend_of_a_post_cut_mid_way_starts_again_from_its_head(tmp_path: Pat
         assert len(fake.messages(CHAT)) == 1
         with store.tx() as conn:  # then the next part was cut by a crash
             post = outbox.claim(conn, "tg")
-            assert post is not None and outbox.claim_part(conn, 1) is not None
+            assert post is not None and post_parts.claim_part(conn, 1) is not None
             conn.execute(
                 schema.posts.update().values(claimed_at=outbox.now() - timedelta(seconds=30))
             )
@@ -144,7 +145,7 @@ def test_a_resend_of_a_post_cut_mid_way_starts_again_from_its_head(tmp_path: Pat
             assert outbox.resolve(conn, 1, "resend")
         run(store, [telegram(fake.url)])
         with store.read() as conn:
-            planned = [tg.plain(p.body).strip() for p in outbox.parts(conn, 1)]
+            planned = [tg.plain(p.body).strip() for p in post_parts.parts(conn, 1)]
         shown = [m.text for m in fake.messages(CHAT)]
     assert states(store) == {1: "sent", 2: "sent"}
     assert "رقم 2" in shown[0]
@@ -194,7 +195,7 @@ def test_new_text_for_a_post_waiting_to_be_retried_is_what_goes_out(tmp_path: Pa
     with store.tx() as conn:  # planned, then sent back to wait (a retry)
         post = outbox.claim(conn, "files")
         assert post is not None
-        outbox.add_parts(conn, 1, ch.plan(post))
+        post_parts.add_parts(conn, 1, ch.plan(post))
         outbox.mark_retry(conn, 1, outbox.now(), "not sent")
     view = channel_views([ch], load_config(data={}))[0]
     changed = replace(article(1), id=1, title="عنوان جديد بعد إعادة النشر")

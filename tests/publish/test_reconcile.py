@@ -13,6 +13,7 @@ import pytest
 from nashra.models import Part
 from nashra.render import telegram as tg
 from nashra.store import outbox
+from nashra.store import parts as post_parts
 from nashra.testing import FakeTelegram, Faults
 from tests.publish.pubkit import TOKEN, article, make_store, queue, run, states, telegram
 
@@ -107,7 +108,7 @@ def test_a_long_post_continues_after_its_checked_part_in_order(tmp_path) -> None
         run(store, [telegram(fake.url, reconcile_chat=CHECKS)], budget=15.0)
         msgs = fake.messages(CHAT)
     with store.read() as conn:
-        parts = outbox.parts(conn, 2)
+        parts = post_parts.parts(conn, 2)
     assert states(store) == {1: "sent", 2: "sent"}
     assert [m.text for m in msgs[1:]] == _shown(parts)
     assert msgs[1].method == "sendPhoto"
@@ -123,7 +124,7 @@ def test_without_a_confirmed_id_the_check_scans_a_new_channel_from_its_first_id(
     store = make_store(tmp_path)
     queue(store, telegram(lost_reply.url, reconcile_chat=CHECKS), [article(1)])
     with store.read() as conn:
-        assert outbox.last_remote(conn, "tg") is None
+        assert post_parts.last_remote(conn, "tg") is None
     run(store, [telegram(lost_reply.url, reconcile_chat=CHECKS)], budget=8.0)
     assert states(store) == {1: "sent"} and len(texts(lost_reply)) == 1
 

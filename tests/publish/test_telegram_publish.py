@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from nashra.channels import ledger
 from nashra.render import telegram as tg
 from nashra.store import outbox, schema
+from nashra.store import parts as post_parts
 from nashra.testing import FakeTelegram, Faults
 from tests.publish.pubkit import TOKEN, article, make_store, queue, run, states, telegram
 
@@ -54,7 +55,7 @@ def test_long_article_is_split_and_every_part_fits(tmp_path, fake) -> None:  # t
     for i in range(60):  # nothing lost between parts
         assert f"الفقرة {i} من الخبر رقم 1" in joined
     with store.read() as conn:
-        parts = outbox.parts(conn, 1)
+        parts = post_parts.parts(conn, 1)
     assert [p.state.value for p in parts] == ["sent"] * len(msgs)
 
 
@@ -155,7 +156,7 @@ def test_crash_between_parts_never_resends_an_accepted_part_nor_sends_past_the_c
         conn.execute(schema.posts.update().values(state="in_flight", claimed_at=old))
     run(store, [telegram(fake.url)])
     with store.read() as conn:
-        parts = outbox.parts(conn, 1)
+        parts = post_parts.parts(conn, 1)
     assert parts[0].state.value == "sent" and parts[1].state.value == "unknown"
     assert all(p.state.value == "pending" for p in parts[2:])  # nothing after the cut
     assert states(store) == {1: "unknown"}  # flagged for a person, never silent

@@ -28,6 +28,7 @@ import sqlalchemy as sa
 
 from nashra.render import telegram as tg
 from nashra.store import Store, outbox, schema
+from nashra.store import parts as post_parts
 from nashra.store.util import aware
 from nashra.testing.faults import Faults, QuietServer
 from nashra.testing.telegram import FakeTelegram
@@ -375,7 +376,7 @@ def _measure(store: Store, fake: FakeTelegram, f: Figures) -> None:
         posts = conn.execute(sa.select(schema.posts.c.id, schema.posts.c.state)).all()
         state = dict((int(pid), str(st)) for pid, st in posts)
         for pid in state:
-            parts = outbox.parts(conn, pid)
+            parts = post_parts.parts(conn, pid)
             planned[pid] = len(parts)
             f.messages_planned += len(parts)
             for p in parts:

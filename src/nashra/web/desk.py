@@ -18,6 +18,7 @@ from nashra.errors import NashraError
 from nashra.models import PartKind, PostState
 from nashra.settings import Config
 from nashra.store import Store, articles, outbox, schema
+from nashra.store import parts as post_parts
 from nashra.store.util import now
 from nashra.web import queries
 from nashra.web.compose import PreviewPart, from_plain, preview_parts, to_plain
@@ -176,7 +177,7 @@ class Desk:
             p = queries.post(conn, post_id)
             if p is None or p.state != PostState.SENT.value or not self.can_delete(p.channel):
                 return False
-            sent = [x.remote_id for x in outbox.parts(conn, post_id) if x.remote_id]
+            sent = [x.remote_id for x in post_parts.parts(conn, post_id) if x.remote_id]
         ch = self.channels[p.channel]
         try:
             for remote_id in reversed(sent):
