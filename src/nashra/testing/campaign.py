@@ -23,6 +23,7 @@ from email.utils import format_datetime
 from html import escape
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from typing import Self
 
 import sqlalchemy as sa
 
@@ -80,7 +81,14 @@ class Origin:
         self.server: QuietServer | None = None
         self.url = ""
 
-    def start(self) -> Origin:
+    def respond(self, path: str) -> tuple[int, str, bytes]:
+        """What a GET of ``path`` answers: status, content type, body (runs in the server's
+        thread; a subclass serves more than the feed)."""
+        if path == "/feed.xml":
+            return 200, "application/rss+xml", self.body
+        return 404, "text/plain", b"not here"
+
+    def start(self) -> Self:
         origin = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -88,10 +96,9 @@ class Origin:
                 return None
 
             def do_GET(self) -> None:
-                ok = self.path == "/feed.xml"
-                data = origin.body if ok else b"not here"
-                self.send_response(200 if ok else 404)
-                self.send_header("Content-Type", "application/rss+xml" if ok else "text/plain")
+                status, kind, data = origin.respond(self.path)
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)

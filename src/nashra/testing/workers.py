@@ -24,8 +24,7 @@ from typing import IO
 import sqlalchemy as sa
 
 from nashra.store import Store, schema
-from nashra.testing.campaign import TOKEN, feed
-from nashra.testing.faults import QuietServer
+from nashra.testing.campaign import TOKEN, Origin, feed
 from nashra.testing.telegram import FakeTelegram
 
 CHAT = "@workers"
@@ -61,15 +60,14 @@ class WorkerFigures:
         ]
 
 
-class SlowOrigin:
+class SlowOrigin(Origin):
     """The outlet: one feed, and each article page answers after ``delay`` seconds (a page whose
     text is the feed item's own, so extraction has a real page to read)."""
 
     def __init__(self, delay: float) -> None:
-        self.body, self.delay = b"", delay
+        super().__init__()
+        self.delay = delay
         self.pages: dict[str, bytes] = {}
-        self.server: QuietServer | None = None
-        self.url = ""
 
     def serve(self, body: bytes) -> None:
         import re
@@ -84,40 +82,11 @@ class SlowOrigin:
                 f"{unescape(desc)}</article></body></html>"
             ).encode()
 
-    def start(self) -> SlowOrigin:
-        import threading
-        from http.server import BaseHTTPRequestHandler
-
-        origin = self
-        pages = self.pages
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                return None
-
-            def do_GET(self) -> None:
-                if self.path == "/feed.xml":
-                    data, kind = origin.body, "application/rss+xml"
-                elif self.path in pages:
-                    time.sleep(origin.delay)
-                    data, kind = pages[self.path], "text/html; charset=utf-8"
-                else:
-                    data, kind = b"", "text/plain"
-                self.send_response(200 if data else 404)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = QuietServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self.server:
-            self.server.shutdown()
-            self.server.server_close()
+    def respond(self, path: str) -> tuple[int, str, bytes]:
+        if path in self.pages:
+            time.sleep(self.delay)
+            return 200, "text/html; charset=utf-8", self.pages[path]
+        return super().respond(path)
 
 
 def _config(workdir: Path, db_url: str, origin: str, api: str, articles: int) -> Path:
