@@ -11,140 +11,18 @@ channel's table is handed to its channel kind, which declares and checks its own
 
 from __future__ import annotations
 
-import ipaddress
-import math
 import os
-import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from nashra import logs
+from nashra import setting_values as sv
 from nashra.errors import ConfigError
 from nashra.models import SourceSpec
-
-
-def _str(v: Any) -> str:
-    if not isinstance(v, str):
-        raise ValueError("يجب أن تكون نصًا — must be a string")
-    return v
-
-
-def _float(v: Any) -> float:
-    if isinstance(v, bool) or not isinstance(v, int | float | str):
-        raise ValueError("يجب أن تكون عددًا — must be a number")
-    try:
-        out = float(v)
-    except ValueError:
-        raise ValueError(f"يجب أن تكون عددًا — must be a number, not {v!r}") from None
-    if not math.isfinite(out):
-        raise ValueError(f"يجب أن تكون عددًا محدودًا — must be a finite number, not {v!r}")
-    return out
-
-
-def _int(v: Any) -> int:
-    if isinstance(v, bool) or not isinstance(v, int | str):
-        raise ValueError("يجب أن تكون عددًا صحيحًا — must be an integer")
-    try:
-        return int(v)
-    except ValueError:
-        raise ValueError(f"يجب أن تكون عددًا صحيحًا — must be an integer, not {v!r}") from None
-
-
-def _between(
-    parse: Callable[[Any], float], low: float, high: float, *, open_low: bool = False
-) -> Callable[[Any], Any]:
-    """``parse`` then a range check: ``low ≤ v ≤ high`` (``low < v`` with ``open_low``)."""
-
-    def check(v: Any) -> Any:
-        out = parse(v)
-        if out < low or (open_low and out == low) or out > high:
-            sign = "<" if open_low else "≤"
-            raise ValueError(
-                f"خارج المدى المسموح {low:g} {sign} القيمة ≤ {high:g} — out of range: {out!r}"
-            )
-        return out
-
-    return check
-
-
-def _zone(v: Any) -> str:
-    name = _str(v).strip()
-    if name:
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"منطقة زمنية غير معروفة: {name!r} — unknown time zone (e.g. Asia/Baghdad)"
-            ) from None
-    return name
-
-
-def _web_url(v: Any) -> str:
-    text = _str(v).strip()
-    if text:
-        parts = urlsplit(text)
-        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
-            raise ValueError(f"رابط http(s) غير صالح: {text!r} — not an http(s) URL")
-    return text
-
-
-_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-def _env_name(v: Any) -> str:
-    name = _str(v)
-    if not _ENV_NAME.fullmatch(name):
-        raise ValueError(f"اسم متغير بيئة غير صالح: {name!r} — not an environment variable name")
-    return name
-
-
-def _db_url(v: Any) -> str:
-    url = _str(v).strip()
-    try:
-        import sqlalchemy as sa
-
-        parsed = sa.engine.make_url(url)
-    except Exception:
-        raise ValueError(f"رابط قاعدة بيانات غير صالح: {url!r} — not a database URL") from None
-    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
-        raise ValueError(f"قاعدة بيانات غير مدعومة: {url!r} — use sqlite:/// or postgresql://")
-    return url
-
-
-def _story_mode(v: Any) -> str:
-    if v not in ("merge", "group"):
-        raise ValueError('يجب أن تكون "merge" أو "group" — must be "merge" or "group"')
-    return str(v)
-
-
-def _bool(v: Any) -> bool:
-    if isinstance(v, bool):
-        return v
-    if isinstance(v, str) and v.lower() in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
-        return v.lower() in {"1", "true", "yes", "on"}
-    raise ValueError("يجب أن تكون true أو false — must be true or false")
-
-
-def _networks(v: Any) -> tuple[str, ...]:
-    items = v.split(",") if isinstance(v, str) else v
-    if not isinstance(items, list | tuple):
-        raise ValueError("يجب أن تكون قائمة شبكات — must be a list of networks")
-    out = []
-    for item in items:
-        if not isinstance(item, str):
-            raise ValueError(f"شبكة غير صالحة: {item!r} — a network is a string like 10.0.0.0/8")
-        net = ipaddress.ip_network(item.strip(), strict=False)
-        out.append(str(net))
-    return tuple(out)
-
-
-def _opt_str(v: Any) -> str | None:
-    return None if v in (None, "") else _str(v)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,209 +42,215 @@ SETTINGS: tuple[Setting, ...] = (
         "database.url",
         "sqlite:///nashra.db",
         "قاعدة البيانات (SQLAlchemy URL): SQLite by default, postgresql+psycopg://… later",
-        _db_url,
+        sv.db_url,
     ),
     Setting(
         "fetch.allow_networks",
         (),
         'شبكات يُسمح بها رغم حماية SSRF, e.g. ["127.0.0.0/8"] for a local test site',
-        _networks,
+        sv.networks,
     ),
     Setting(
         "fetch.contact_url",
         "",
         "رابط للتواصل يُضاف إلى User-Agent — a contact URL for site owners",
-        _web_url,
+        sv.web_url,
     ),
     Setting(
         "fetch.feed_deadline",
         20.0,
         "المهلة الكلية لجلب خلاصة (ثوانٍ) — total deadline per feed fetch, seconds",
-        _between(_float, 0, 3600, open_low=True),
+        sv.between(sv.as_number, 0, 3600, open_low=True),
     ),
     Setting(
         "fetch.page_deadline",
         30.0,
         "المهلة الكلية لجلب صفحة (ثوانٍ) — total deadline per page fetch, seconds",
-        _between(_float, 0, 3600, open_low=True),
+        sv.between(sv.as_number, 0, 3600, open_low=True),
     ),
     Setting(
         "fetch.max_body_mib",
         15.0,
         "أقصى حجم للمحتوى بعد فك الضغط (MiB) — cap on the decoded body",
-        _between(_float, 0, 1024, open_low=True),
+        sv.between(sv.as_number, 0, 1024, open_low=True),
     ),
     Setting(
-        "fetch.max_redirects", 5, "أقصى عدد لإعادات التوجيه — redirect cap", _between(_int, 0, 30)
+        "fetch.max_redirects",
+        5,
+        "أقصى عدد لإعادات التوجيه — redirect cap",
+        sv.between(sv.as_whole, 0, 30),
     ),
     Setting(
         "fetch.per_host_concurrency",
         2,
         "أقصى عدد طلبات متزامنة لكل مضيف — concurrent requests per host",
-        _between(_int, 1, 64),
+        sv.between(sv.as_whole, 1, 64),
     ),
     Setting(
         "fetch.per_host_delay",
         1.0,
         "الفاصل بين طلبات الصفحات للمضيف نفسه (ثوانٍ) — delay between page fetches per host",
-        _between(_float, 0, 3600),
+        sv.between(sv.as_number, 0, 3600),
     ),
     Setting(
         "fetch.obey_robots",
         True,
         "احترام robots.txt عند جلب الصفحات — obey robots.txt for pages",
-        _bool,
+        sv.as_flag,
     ),
     Setting(
         "fetch.concurrency",
         8,
         "عدد المصادر التي تُجلب معًا — sources fetched at once",
-        _between(_int, 1, 256),
+        sv.between(sv.as_whole, 1, 256),
     ),
     Setting(
         "fetch.workers",
         0,
         "عدد عمليات الاستخراج (0 = عملية لكل نواة) — extraction processes; 0 = one per core",
-        _between(_int, 0, 256),
+        sv.between(sv.as_whole, 0, 256),
     ),
     Setting(
         "fetch.item_concurrency",
         4,
         "عدد عناصر المصدر الواحد التي تُعالج معًا — items of one source processed at once",
-        _between(_int, 1, 256),
+        sv.between(sv.as_whole, 1, 256),
     ),
     Setting(
         "fetch.item_deadline",
         90.0,
         "المهلة الكلية لعنصر واحد: جلب صفحته واستخراجها (ثوانٍ) — total deadline per item (page fetch + extraction), seconds",
-        _between(_float, 0, 3600, open_low=True),
+        sv.between(sv.as_number, 0, 3600, open_low=True),
     ),
     Setting(
         "poll.min_minutes",
         5.0,
         "أدنى فاصل بين استطلاعين للمصدر — shortest poll interval, minutes",
-        _between(_float, 0, 10080, open_low=True),
+        sv.between(sv.as_number, 0, 10080, open_low=True),
     ),
     Setting(
         "poll.max_minutes",
         1440.0,
         "أقصى فاصل بين استطلاعين (ومنه التراجع بعد الأخطاء) — longest poll interval, minutes",
-        _between(_float, 0, 525600, open_low=True),
+        sv.between(sv.as_number, 0, 525600, open_low=True),
     ),
     Setting(
         "poll.adaptive",
         True,
         "إبطاء استطلاع مصدر قليل النشر — poll a source that publishes rarely less often",
-        _bool,
+        sv.as_flag,
     ),
     Setting(
         "poll.max_interval_minutes",
         0.0,
         "أقصى فاصل يبلغه الإبطاء التكيفي؛ 0 = أربعة أضعاف فاصل المصدر — cap on adaptive polling"
         " (0: 4 × the source's interval_minutes)",
-        _between(_float, 0, 525600),
+        sv.between(sv.as_number, 0, 525600),
     ),
     Setting(
         "poll.max_items",
         100,
         "أقصى عدد للعناصر في الاستطلاع الواحد، الأحدث أولًا — items read per poll, newest first",
-        _between(_int, 1, 100_000),
+        sv.between(sv.as_whole, 1, 100_000),
     ),
     Setting(
         "poll.error_limit",
         3,
         "عدد الأخطاء المتتالية قبل تعطيل المصدر — consecutive errors before a source is disabled",
-        _between(_int, 1, 1000),
+        sv.between(sv.as_whole, 1, 1000),
     ),
     Setting(
         "jobs.concurrency",
         4,
         "عدد المهام المتزامنة في العامل الواحد (PostgreSQL) — jobs one worker runs at once",
-        _between(_int, 1, 256),
+        sv.between(sv.as_whole, 1, 256),
     ),
     Setting(
         "jobs.heartbeat_seconds",
         10.0,
         "الفاصل بين نبضات العامل (ثوانٍ) — seconds between a worker's heartbeats",
-        _between(_float, 0, 3600, open_low=True),
+        sv.between(sv.as_number, 0, 3600, open_low=True),
     ),
     Setting(
         "jobs.stalled_seconds",
         30.0,
         "بعد كم ثانية بلا نبض تُعاد مهام العامل إلى الطابور — a silent worker's jobs are retried after this",
-        _between(_float, 0, 86400, open_low=True),
+        sv.between(sv.as_number, 0, 86400, open_low=True),
     ),
     Setting(
         "jobs.delete_finished",
         True,
         "حذف المهام المنجزة من الطابور — delete succeeded jobs (keeps the job table small)",
-        _bool,
+        sv.as_flag,
     ),
     Setting(
         "extract.min_chars",
         200,
         "أقل طول لنص المقال المستخرج من الصفحة — shortest extracted body accepted",
-        _between(_int, 0, 100_000),
+        sv.between(sv.as_whole, 0, 100_000),
     ),
     Setting(
         "enrich.max_hashtags",
         6,
         "أقصى عدد للوسوم في المنشور — hashtags per post",
-        _between(_int, 0, 50),
+        sv.between(sv.as_whole, 0, 50),
     ),
     Setting(
-        "enrich.gazetteer", "", "ملف أسماء إضافي (TSV) — an extra gazetteer file of your own", _str
+        "enrich.gazetteer",
+        "",
+        "ملف أسماء إضافي (TSV) — an extra gazetteer file of your own",
+        sv.as_text,
     ),
     Setting(
         "enrich.model",
         True,
         "استخراج الأسماء بالنموذج المدرَّب (وإلا فبالقواعد) — entities from the trained tagger (else rules)",
-        _bool,
+        sv.as_flag,
     ),
     Setting(
         "enrich.blocklist",
         "",
         "ملف أسماء لا تصير وسومًا أبدًا، اسم في كل سطر — names never to tag, one a line",
-        _str,
+        sv.as_text,
     ),
     Setting(
         "enrich.aliases",
         "",
         "ملف «الاسم<TAB>الوسم» يوحّد وسم الكيان — name<TAB>hashtag: the tag an entity gets",
-        _str,
+        sv.as_text,
     ),
     Setting(
         "render.timezone",
         "",
         "المنطقة الزمنية لعرض التاريخ؛ فارغ = كما نشرها الموقع — display time zone; empty keeps the outlet's",
-        _zone,
+        sv.zone,
     ),
     Setting(
         "stories.mode",
         "merge",
         'قصة واحدة منشور واحد ("merge") أو كل مقال منشور مجمّع في قصته ("group") — one post per'
         ' story ("merge"), or every outlet\'s article posted, grouped by story ("group")',
-        _story_mode,
+        sv.story_mode,
     ),
     Setting(
         "stories.edit_minutes",
         30,
         "أقل فاصل بين تعديلين لمنشور مرسل لإضافة منفذ — minutes between two edits of a sent post"
         " that add outlets to its «نقلته أيضًا» line (0: never edit)",
-        _int,
+        sv.as_whole,
     ),
     Setting(
         "web.admin_password_hash_env",
         "NASHRA_ADMIN_PASSWORD_HASH",
         "متغير البيئة الذي يحمل تجزئة كلمة مرور المشرف — env var holding the admin password hash",
-        _env_name,
+        sv.env_name,
     ),
     Setting(
         "web.base_url",
         "",
         "عنوان الموقع العام لروابط /feed.json؛ فارغ = عنوان الاستماع — the site's public URL for"
         " /feed.json links (never taken from the Host header); empty: the address served on",
-        _web_url,
+        sv.web_url,
     ),
 )
 
@@ -408,7 +292,7 @@ def _rules(v: Any) -> dict[str, tuple[str, ...]]:
     return {str(k): _strings(x, f"rules.{k}") for k, x in v.items()}
 
 
-_interval = _between(_float, 0, 525600, open_low=True)
+_interval = sv.between(sv.as_number, 0, 525600, open_low=True)
 
 
 def _source_url(v: str) -> str:
@@ -438,10 +322,10 @@ def parse_source(table: Mapping[str, Any], index: int) -> SourceSpec:
             url=_source_url(table["url"]),
             kind=kind,
             interval_minutes=_interval(table.get("interval_minutes", 15)),
-            first_run=_check_first_run(_str(table.get("first_run", "mark_seen")), where),
+            first_run=_check_first_run(sv.as_text(table.get("first_run", "mark_seen")), where),
             tags=_strings(table.get("tags", []), "tags"),
-            link_selector=_opt_str(table.get("link_selector")),
-            priority=_between(_int, -1000, 1000)(table.get("priority", 0)),
+            link_selector=sv.opt_text(table.get("link_selector")),
+            priority=sv.between(sv.as_whole, -1000, 1000)(table.get("priority", 0)),
             rules=_rules(table.get("rules", {})),
         )
     except ValueError as exc:
