@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+import _why
 from _ant import OUTLETS, Doc, Labels
 from nashra.arabic import normalize
 from nashra.dedupe import backfill
@@ -23,6 +24,8 @@ from nashra.store import Store, articles, schema
 
 Pair = tuple[str, str]
 VERDICTS: dict[str, Any] = {}  # docno → its Decision (for --show)
+STORY_AT: dict[str, int] = {}  # docno → its story's key when it was stored
+IDS: dict[str, int] = {}
 
 
 def to_article(d: Doc) -> Article:
@@ -52,6 +55,7 @@ def run(docs: list[Doc], db: Path) -> tuple[dict[str, int], dict[str, int], floa
         with store.tx() as conn:
             art = to_article(d)
             result = enrich(art.title, art.text[:1200])
+            _why.CURRENT[0] = d.docno
             verdict = decide(conn, art, result)
             aid = articles.insert(
                 conn, art, result, duplicate_of=verdict.duplicate_of, story_id=verdict.story_id
@@ -59,6 +63,7 @@ def run(docs: list[Doc], db: Path) -> tuple[dict[str, int], dict[str, int], floa
             remember(conn, aid, verdict)
             ids[d.docno] = aid
             VERDICTS[d.docno] = verdict
+            STORY_AT[d.docno] = verdict.story_id if verdict.story_id is not None else aid
     secs = time.perf_counter() - started
     a = schema.articles
     with store.read() as conn:
@@ -70,6 +75,7 @@ def run(docs: list[Doc], db: Path) -> tuple[dict[str, int], dict[str, int], floa
     story = {d: key[i] for d, i in ids.items()}
     posted = {d: int(dup[i] or i) for d, i in ids.items()}  # the article posted for d
     stream.links = links  # type: ignore[attr-defined]
+    IDS.update(ids)
     return story, posted, secs
 
 
@@ -81,20 +87,28 @@ def stream(
     pool: set[str],
     distractors: int,
     _texts: Any,
+    why: int = -1,
 ) -> None:
     labelled = {x for _, m in labels.stories for x in m}
     labelled |= {x for v in negs.values() for pr in v for x in pr}
     rng = random.Random(5)
     others = sorted(pool - labelled)
     extra = set(rng.sample(others, min(distractors, len(others))))
-    docs = sorted((corpus[d] for d in labelled | extra), key=lambda d: d.at)
+    docs = sorted((corpus[d] for d in labelled | extra), key=lambda d: (d.at, d.docno))
+    if why >= 0:
+        _why.install()
+    from nashra.dedupe import encoder
+
+    encoded = encoder.ENCODED[0]
     with tempfile.TemporaryDirectory() as tmp:
         story, posted, secs = run(docs, Path(tmp) / "stream.db")
+    encoded = encoder.ENCODED[0] - encoded
     links: set[tuple[int, int]] = stream.links  # type: ignore[attr-defined]
     hit = sum(story[a] == story[b] for a, b in pos)
     print(
         f"  stream: {len(docs)} articles ({len(extra)} distractors), "
-        f"{secs / len(docs) * 1000:.1f} ms each (enrich + decide + insert + remember)"
+        f"{secs / len(docs) * 1000:.1f} ms each (enrich + decide + insert + remember); "
+        f"{encoded} encoded ({encoded / len(docs):.0%}: only against a story that could take them)"
     )
     print(f"    pair recall {hit}/{len(pos)} = {hit / len(pos):.3f}")
     for k, v in negs.items():
@@ -112,3 +126,5 @@ def stream(
         f"    posts per labelled story: {sum(per_group)} for {len(per_group)} stories "
         f"({one} stories posted once)"
     )
+    if why >= 0:
+        _why.explain(pos, story, IDS, VERDICTS, corpus, STORY_AT, why)

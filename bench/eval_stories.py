@@ -53,7 +53,7 @@ Pair = tuple[str, str]
 
 def random_pairs(docs: dict[str, Doc], keep: set[str], n: int, seed: int = 11) -> list[Pair]:
     """Pairs of two outlets within 36 h, among the split's days (not labelled as one story)."""
-    ordered = sorted(keep, key=lambda d: docs[d].at)
+    ordered = sorted(keep, key=lambda d: (docs[d].at, d))  # the same pairs in every run
     rng = random.Random(seed)
     out: set[Pair] = set()
     while len(out) < n:
@@ -210,6 +210,9 @@ def main() -> None:
     ap.add_argument("--stream", action="store_true")
     ap.add_argument("--distractors", type=int, default=1500)
     ap.add_argument("--show", type=int, default=0)
+    ap.add_argument(
+        "--why", type=int, default=-1, help="with --stream: why missed pairs were missed (N shown)"
+    )
     args = ap.parse_args()
     docs = load_corpus()
     texts = Texts(docs)
@@ -257,7 +260,7 @@ def main() -> None:
         if args.stream:
             from _stream import stream
 
-            stream(docs, labels, pos, negs, pool, args.distractors, texts)
+            stream(docs, labels, pos, negs, pool, args.distractors, texts, args.why)
 
 
 def show(texts: Texts, pos: list[Pair], negs: dict[str, list[Pair]], n: int) -> None:

@@ -77,3 +77,43 @@ def test_explain_through_the_cli(desk: Desk, store: Store, tmp_path: Path) -> No
     assert table.exit_code == 0 and "قصة واحدة" in table.output
     missing = runner.invoke(app, ["stories", "explain", str(first), "999", "-c", str(cfg)])
     assert missing.exit_code == 2 and "999" in missing.output
+
+
+def _vec_bytes(store: Store, article_id: int) -> int:
+    import sqlalchemy as sa
+
+    with store.read() as conn:
+        blob = conn.execute(
+            sa.select(storyindex.sv.c.vec).where(storyindex.sv.c.article_id == article_id)
+        ).scalar_one()
+    return len(blob)
+
+
+def test_an_article_is_encoded_only_when_a_story_could_take_it(desk: Desk, store: Store) -> None:
+    """Lazy encoding: the first article of a story has nothing to be compared with, so it is
+    stored without its sentence vector; the next outlet's telling passes the cheap signals, so
+    both are encoded then (the first one's vector stored), and each only once; an article that
+    shares nothing with any story is never encoded."""
+    from nashra.dedupe import encoder
+
+    case = CASES["cases"][0]  # the same event in other words
+    before = encoder.ENCODED[0]
+    first, _ = desk.ingest(_article(case["a"], 1))
+    assert encoder.ENCODED[0] == before and _vec_bytes(store, first) == 0
+    second, v = desk.ingest(_article(case["b"], 2))
+    assert v.reason == "story" and v.duplicate_of == first
+    assert encoder.ENCODED[0] == before + 2
+    assert _vec_bytes(store, first) == encoder.DIM and _vec_bytes(store, second) == encoder.DIM
+    with store.read() as conn:
+        sig, _, _ = stories.explain(conn, first, second)  # read back, not encoded again
+    assert sig.same_story and encoder.ENCODED[0] == before + 2
+    other = {
+        "source": "gamma",
+        "hours": 4,
+        "title": "افتتاح معرض للكتاب في مدينة الرباط بمشاركة دور نشر عربية",
+        "body": "افتتح في العاصمة المغربية معرض الكتاب السنوي بمشاركة مئات الناشرين من عشرين بلدا،"
+        " ويستمر عشرة أيام تقام خلالها ندوات وأمسيات شعرية وتوقيع كتب جديدة للأطفال والكبار.",
+    }
+    third, v3 = desk.ingest(_article(other, 3))
+    assert v3.reason is None and encoder.ENCODED[0] == before + 2
+    assert _vec_bytes(store, third) == 0

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
 
-from nashra.dedupe import index, signals, storyindex
+from nashra.dedupe import encoder, index, signals, storyindex
 from nashra.dedupe.features import LEAD_WORDS, Features, body_of, content_words, utc
 from nashra.dedupe.listing import Story, StoryArticle, also_reported_by, list_stories
 from nashra.dedupe.shingles import shingles
@@ -62,13 +62,11 @@ class StoryHit:
     signals: Signals
 
 
-def text_of(article: Article, enrichment_entities: Sequence[Mapping[str, Any]]) -> StoryText:
-    body_display = (
-        article.text[len(article.title) :]
-        if article.text.startswith(article.title)
-        else article.text
-    )
-    vec = signals.embed_article(article.title, body_display)
+def text_of(
+    article: Article, enrichment_entities: Sequence[Mapping[str, Any]], *, encode: bool = True
+) -> StoryText:
+    """The article's story features; its sentence vector only with ``encode``."""
+    vec = encoder.embed_one(encoder.article_text(article.title, article.text)) if encode else None
     return signals.of_text(
         article.title,
         article.match_title,
@@ -82,15 +80,16 @@ def text_of(article: Article, enrichment_entities: Sequence[Mapping[str, Any]]) 
 def story_terms(
     title_words: Sequence[str], st: StoryText, lead: Sequence[str], idf: Idf
 ) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """(indexed, asked): an article is indexed under its title words, entities and every lead
-    word; it asks for its title words, entities and the rarest words of its lead (the ones few
-    articles share, so the candidates are the articles that share them)."""
+    """(indexed, asked): an article is indexed under, and asks for, its title words, entities
+    and the ``RARE_LEAD_TERMS`` rarest words of its lead (the ones few articles share: the
+    story's own words). Indexing every lead word cost about a kilobyte per article in
+    ``dedupe_terms``, for words (said, government, Tuesday) that find no story."""
     base = {index.term_key("t", w) for w in title_words}
     base.update(index.term_key("e", e) for e in st.entities if e)
     lead_keys = {w: index.term_key("t", w) for w in set(lead)}
     rare = sorted(lead_keys, key=lambda w: (idf.count(signals.word_key(w)), lead.index(w)))
-    asked = base | {lead_keys[w] for w in rare[:RARE_LEAD_TERMS]}
-    return tuple(sorted(base | set(lead_keys.values()))), tuple(sorted(asked))
+    terms = base | {lead_keys[w] for w in rare[:RARE_LEAD_TERMS]}
+    return tuple(sorted(terms)), tuple(sorted(terms))
 
 
 def best_match(
@@ -100,8 +99,12 @@ def best_match(
     title_words: tuple[str, ...],
     entities: Sequence[Mapping[str, Any]],
 ) -> tuple[StoryHit | None, StoryPlan]:
-    """The story this article tells, if one is stored (and the plan ``remember`` carries out)."""
-    st = text_of(article, entities)
+    """The story this article tells, if one is stored (and the plan ``remember`` carries out).
+
+    The article is encoded only when a candidate story passes the cheap signals
+    (``signals.worth_encoding``); the members it is then compared with are encoded too if they
+    were not yet (``storyindex.encoded``): each article is encoded at most once."""
+    st = text_of(article, entities, encode=False)
     lead = content_words(body_of(article.match_title, article.match_text), LEAD_WORDS)
     idf = Idf(
         conn,
@@ -137,11 +140,22 @@ def best_match(
     more = {t for _, ms in groups for _, m in ms for t in m.terms}
     more |= {signals.entity_key(e) for _, ms in groups for _, m in ms for e in m.entities}
     idf.extend(conn, more)
+    groups = [
+        (k, ms)
+        for k, ms in groups
+        if signals.worth_encoding(signals.compare(st, [m for _, m in ms], idf, vectors=False))
+    ]
+    if not groups:
+        return None, StoryPlan(st, terms)
+    st = replace(st, vec=encoder.embed_one(encoder.article_text(article.title, article.text)))
     best: tuple[int, int, Signals] | None = None  # (story, member id, signals)
     for k, ms in groups:
+        ms = storyindex.encoded(conn, ms)
+        if not ms:
+            continue
         sig = signals.compare(st, [m for _, m in ms], idf)
         if best is None or sig.value > best[2].value:
-            nearest = max(ms, key=lambda x: float(x[1].vec @ st.vec))[0]
+            nearest = max(ms, key=lambda x: _cos(x[1], st))[0]
             best = (k, nearest, sig)
     if best is None:
         return None, StoryPlan(st, terms)
@@ -155,6 +169,10 @@ def best_match(
     return StoryHit(row._mapping, k, sig), StoryPlan(st, terms)
 
 
+def _cos(one: StoryText, two: StoryText) -> float:
+    return float(one.vec @ two.vec) if one.vec is not None and two.vec is not None else 0.0
+
+
 def explain(
     conn: sa.Connection, first_id: int, second_id: int
 ) -> tuple[Signals, StoryText, StoryText]:
@@ -165,7 +183,7 @@ def explain(
             sa.select(storyindex.sv).where(storyindex.sv.c.article_id == aid)
         ).first()
         if got is not None:
-            texts.append(storyindex.from_row(got._mapping))
+            texts.append(storyindex.encoded(conn, [(aid, storyindex.from_row(got._mapping))])[0][1])
             continue
         found = articles.get(conn, aid)
         if found is None:

@@ -2,8 +2,9 @@
 
 * ``story_vectors``: one row per article the story layer has seen, keyed by article, with its
   story's key (indexed with the time, so a story's members are one index range): the int8
-  sentence vector (512 bytes), the body sketch (5 bytes a word, at most 96 words) and the facts
-  (entities, places, numbers of the title and lead) as JSON;
+  sentence vector (512 bytes; empty until the article is first compared with a story that
+  could take it, then written once: ``encoded``), the body sketch (5 bytes a word, at most 96
+  words) and the facts (entities, places, numbers of the title and lead) as JSON;
 * ``story_df``: in how many indexed articles a body word or an entity occurs (TF-IDF weights and
   entity rarity), and ``dedupe_meta["story_docs"]`` the number of articles counted;
 * ``story_links``: two stories of one running story (a thread), with the score that linked them.
@@ -45,7 +46,7 @@ def _facts(st: StoryText) -> dict[str, list[str]]:
 def from_row(m: Any) -> StoryText:
     f = m["facts"] or {}
     return StoryText(
-        vec=encoder.unpack(m["vec"]),
+        vec=encoder.unpack(m["vec"]) if m["vec"] else None,
         terms=unpack_terms(m["terms"]),
         entities=frozenset(f.get("e", ())),
         title_places=frozenset(f.get("tp", ())),
@@ -81,7 +82,7 @@ def add(
             story_id=story_id,
             source=source,
             at=at,
-            vec=encoder.pack(st.vec),
+            vec=encoder.pack(st.vec) if st.vec is not None else b"",
             terms=pack_terms(st.terms),
             facts=_facts(st),
         )
@@ -148,6 +149,38 @@ def members(conn: sa.Connection, story_id: int) -> list[tuple[int, str, StoryTex
     """A story's most recent members: (article id, source, features)."""
     rows = conn.execute(_MEMBERS_Q, {"k": story_id})
     return [(int(r.article_id), str(r.source), from_row(r._mapping)) for r in rows]
+
+
+def encoded(
+    conn: sa.Connection, members: Sequence[tuple[int, StoryText]]
+) -> list[tuple[int, StoryText]]:
+    """The members with their sentence vectors: those not encoded yet are encoded now (one
+    batch, from the stored article's title and lead) and their vectors stored, so an article
+    is encoded at most once. A member whose article is gone is left out."""
+    from dataclasses import replace
+
+    from nashra.store import articles
+
+    todo = [(i, m) for i, m in members if m.vec is None]
+    if not todo:
+        return list(members)
+    got: dict[int, str] = {}
+    for i, _ in todo:
+        found = articles.get(conn, i)
+        if found is not None:
+            got[i] = encoder.article_text(found[0].title, found[0].text)
+    ids = list(got)
+    vecs = encoder.embed([got[i] for i in ids])
+    done = dict(zip(ids, vecs, strict=True))
+    for i, v in done.items():
+        conn.execute(sv.update().where(sv.c.article_id == i).values(vec=encoder.pack(v)))
+    out = []
+    for i, m in members:
+        if m.vec is not None:
+            out.append((i, m))
+        elif i in done:
+            out.append((i, replace(m, vec=encoder.unpack(encoder.pack(done[i])))))
+    return out
 
 
 def move(conn: sa.Connection, old_story: int, new_story: int) -> None:
