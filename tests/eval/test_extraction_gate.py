@@ -19,9 +19,7 @@ from tests.eval.extraction_sets import FIELDS, Report, all_cases, evaluate, prin
 BASELINE = json.loads((Path(__file__).with_name("baseline.json")).read_text(encoding="utf-8"))
 SETS = ("fundus", "trafilatura")
 # Where Nashra does not beat trafilatura alone yet (measured; see baseline.json "measured").
-NOT_YET: dict[tuple[str, str], str] = {
-    ("trafilatura", "date"): "169/199 against trafilatura alone's 171/199 (2026-12-04)",
-}
+NOT_YET: dict[tuple[str, str], str] = {}
 
 
 @pytest.fixture(scope="module")

@@ -17,11 +17,23 @@ On the blocks (``drop_blocks``), patterns on the folded text (``nashra.arabic.no
 name           what it matches (a short block)
 =============  ===============================================================================
 read_also      «اقرأ أيضا: …», «طالع أيضا», «شاهد أيضا», «للمزيد», Read more/also, Lesen Sie auch
+related        a related/recommended box's heading: «قد يعجبك أيضا», «اخترنا لك», «الأكثر قراءة»,
+               «مواضيع مقترحة», Recommended, You may also like, Empfohlene Beiträge, Top-Themen,
+               Weiterlesen, Le puede interesar, Vous aimerez aussi
+comments       the comment section's heading: «التعليقات», «لا توجد تعليقات», 3 Comments, Keine
+               Kommentare, Aucun commentaire
 share_bar      only share words: «شارك فيسبوك تويتر واتساب» (with or without spaces), Share …
 tag_row        «الوسوم:», «الكلمات الدالة:», «كلمات مفتاحية», Tags:, Schlagwörter:
 newsletter     «اشترك في النشرة», «النشرة البريدية», newsletter, subscribe
-caption        a photo credit line: «(صورة أرشيفية)», «- أرشيفية», «تصوير: …», Foto:/Photo:
+cookies        a cookie notice: «نستخدم ملفات تعريف الارتباط», We use cookies, Wir verwenden Cookies
+paywall        the paywall's offer: «هذا المحتوى للمشتركين», To continue reading, Pour lire la
+               suite, Jetzt weiterlesen mit: it and everything after it go (the rest is the offer)
+caption        a photo credit line: «(صورة أرشيفية)», «- أرشيفية», «تصوير: …», «حقوق الصورة»,
+               Foto:/Photo:, Crédits photos, Bildnachweis, «©iStock»
 =============  ===============================================================================
+
+A box's heading alone («اقرأ أيضا:», «Weiterlesen:», «Diese Artikel könnten dich auch
+interessieren:») takes the headline lines listed under it (short, no sentence end) with it.
 """
 
 from __future__ import annotations
@@ -48,7 +60,7 @@ _JUNK_CLASS = re.compile(
     re.I,
 )
 _LEAD_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:lead|lede|standfirst|summary|intro|excerpt|dek|chapo|announce-text|"
+    r"(?:^|[\s_-])(?:lead|lede|standfirst|summary|intro|excerpt|dek|deck|chapo|announce-text|"
     r"article__announce-text|subtitle|sub-title|teaser-text)(?:$|[\s_-])",
     re.I,
 )
@@ -64,6 +76,39 @@ _READ_ALSO = re.compile(
     r"^(?:read (?:more|also)|also read|related|see also|more on this|lesen sie (?:auch|mehr)|"
     r"mehr zum thema|auch interessant|lire aussi|a lire aussi|leia tambem|lee tambien)\b"
 )
+_RELATED = re.compile(
+    r"^(?:قد (?:يعجبك|يهمك|تهمك)|اخترنا لك|الاكثر (?:قراءه|مشاهده|تداولا)|"
+    r"(?:مواضيع|مقالات|اخبار|موضوعات) (?:مقترحه|متعلقه|مشابهه|قد تهمك)|ننصحك بقراءه|"
+    r"المزيد من (?:الاخبار|المقالات)|(?:اخبار|مقالات) اخري|"
+    r"recommended|you (?:may|might) (?:also )?like|more from|more stories|top stories|"
+    r"empfohlene (?:beitr[aä]ge|artikel)|top themen|weiterlesen|mehr lesen|"
+    r"(?:diese|weitere) artikel k[oö]nnten (?:dich|sie|euch) (?:auch |ebenfalls )*interessieren|"
+    r"das k[oö]nnte (?:dich|sie|euch) (?:auch )?interessieren|"
+    r"(?:le|te|les) (?:puede|pueden) interesar|lea tambi[eé]n|vea tambi[eé]n|"
+    r"vous aimerez (?:aussi|egalement|également)|[aà] voir aussi|sur le m[eê]me sujet)\b"
+)
+_COMMENTS = re.compile(
+    r"^(?:\d+ )?(?:التعليقات|تعليقات|تعليق|comments?|kommentare?|commentaires?|comentarios?)$|"
+    r"^(?:لا توجد تعليقات|لا تعليقات|no comments|keine kommentare|aucun commentaire|"
+    r"sin comentarios|(?:leave|post|write) a (?:comment|reply)|"
+    r"schreibe(?:n sie)? einen kommentar|اترك تعليقا|اضف تعليقا)\b"
+)
+_COOKIES = re.compile(
+    r"ملفات تعريف الارتباط|الكوكيز|\b(?:we|nous|wir) (?:use|utilisons|verwenden|nutzen) "
+    r"(?:des )?cookies|\b(?:utilizamos|usamos) cookies|\b(?:site|website|seite|webseite) "
+    r"(?:uses|verwendet|nutzt|utilise) (?:des )?cookies"
+)
+_COOKIE_MAX_WORDS = 80
+_PAYWALL = re.compile(
+    r"^(?:هذا (?:المحتوي|المقال) (?:متاح )?(?:للمشتركين|حصري للمشتركين)|"
+    r"لقراءه (?:المقال كاملا|باقي المقال|المزيد) (?:اشترك|سجل)|"
+    r"(?:to )?continue reading|subscribe to (?:continue|read)|this (?:article|content) is "
+    r"(?:for|reserved for|available to) subscribers|pour lire la suite|la suite est r[eé]serv[eé]e|"
+    r"jetzt weiterlesen mit|weiterlesen mit|lesen sie jetzt weiter|"
+    r"(?:para )?(?:seguir|continuar) leyendo|contenido exclusivo para suscriptores)\b"
+)
+_BOX_ITEM_WORDS = 16
+_SENTENCE_END = re.compile(r"[.!?؟…]\W*$")
 _SHARE_WORDS = sorted(
     (
         normalize(w).replace(" ", "")
@@ -87,7 +132,8 @@ _NEWSLETTER = re.compile(
     r"(?:اشترك|اشتركوا|سجل) (?:في|ب)?\s?(?:النشره|نشرتنا)|النشره البريديه|newsletter|subscribe to"
 )
 _CAPTION = re.compile(
-    r"^(?:\(?صوره ارشيفيه\)?|ارشيفيه|تصوير|صوره|الصوره|photo|foto|bild|image|credit)\b"
+    r"^(?:\(?صوره ارشيفيه\)?|ارشيفيه|تصوير|صوره|الصوره|حقوق الصوره|مصدر الصوره|photo|foto|bild|"
+    r"image|credits?|cr[eé]dits? photos?|bildnachweis|bildquelle|fotos?)\b"
     r"|(?:ارشيفيه|getty images|afp|reuters|dpa)\)?$"
 )
 
@@ -160,10 +206,18 @@ def block_reason(block: Block) -> str | None:
     if not folded:
         return "empty"
     words = len(folded.split())
+    if words <= _COOKIE_MAX_WORDS and _COOKIES.search(folded):
+        return "cookies"
     if words > _BLOCK_MAX_WORDS:
         return None
+    if _PAYWALL.search(folded):
+        return "paywall"
     if _READ_ALSO.search(folded):
         return "read_also"
+    if _RELATED.search(folded) and words <= 12:
+        return "related"
+    if _COMMENTS.search(folded) and words <= 12:
+        return "comments"
     squeezed = folded.replace(" ", "")
     if len(squeezed) <= 120 and not _SHARE.sub("", squeezed):
         return "share_bar"
@@ -171,14 +225,40 @@ def block_reason(block: Block) -> str | None:
         return "tag_row"
     if _NEWSLETTER.search(folded) and words <= 25:
         return "newsletter"
-    if words <= 8 and _CAPTION.search(folded):
+    if words <= 8 and (_CAPTION.search(folded) or text.startswith("©")):
         return "caption"
     return None
 
 
+def _box_heading(block: Block, reason: str | None) -> bool:
+    """Is ``block`` a read-also/related/comments box's heading on its own (the items follow)?"""
+    if reason not in ("read_also", "related", "comments"):
+        return False
+    text = block.text.strip()
+    return text.endswith((":", "：")) or len(normalize(text).split()) <= 6
+
+
+def _box_item(block: Block) -> bool:
+    """A headline line of a box: short, not a sentence."""
+    text = block.text.strip()
+    return len(text.split()) <= _BOX_ITEM_WORDS and not _SENTENCE_END.search(text)
+
+
 def drop_blocks(blocks: Sequence[Block]) -> list[Block]:
-    """``blocks`` without the boilerplate ones, wherever they sit."""
-    return [b for b in blocks if block_reason(b) is None]
+    """``blocks`` without the boilerplate ones, wherever they sit: a box's heading alone takes
+    the headline lines under it with it."""
+    out: list[Block] = []
+    in_box = False
+    for block in blocks:
+        reason = block_reason(block)
+        if reason == "paywall":
+            break  # the offer, never the article, follows
+        if reason is None and in_box and _box_item(block):
+            continue
+        in_box = _box_heading(block, reason) or (in_box and reason is not None)
+        if reason is None:
+            out.append(block)
+    return out
 
 
 _DATE_LINE = re.compile(

@@ -113,11 +113,16 @@ def _lead_reason(block: Block, title_key: str) -> str | None:
     return None
 
 
-def strip_lead(blocks: Sequence[Block], title: str) -> list[Block]:
-    """Drop a repeated title line and a reposter's hashtag and date/author lines at the top."""
+def strip_lead(blocks: Sequence[Block], title: str, also: Sequence[str] = ()) -> list[Block]:
+    """Drop a repeated title line (``title`` or one of the page's other headline forms,
+    ``also``: its ``<title>``, ``og:title``, ``<h1>``) and a reposter's hashtag and date/author
+    lines at the top."""
     title_key = normalize(title)
+    others = {k for k in map(normalize, also) if k}
     start = 0
-    while start < len(blocks) and _lead_reason(blocks[start], title_key):
+    while start < len(blocks) and (
+        _lead_reason(blocks[start], title_key) or normalize(blocks[start].text) in others
+    ):
         start += 1
     return list(blocks[start:])
 

@@ -171,8 +171,9 @@ def _page_zone(meta: PageMeta | None, now: datetime) -> tzinfo | None:
 
 
 def _shown_zone(meta: PageMeta | None, instant: datetime, now: datetime) -> tzinfo | None:
-    """The zone in which the page *shows* a UTC ``instant``: a byline text with a wall time that
-    differs from it by whole quarter hours (``Brasília 03/05/2022 21:44`` for 00:44Z)."""
+    """The zone in which the page *shows* ``instant``: a byline text with a wall time that
+    differs from its UTC time by whole quarter hours (``Brasília 03/05/2022 21:44`` for
+    00:44Z; ``6 May 2022 - 2:00 a. m.`` for 21:00-05:00, shown in UTC)."""
     if meta is None:
         return None
     utc = instant.astimezone(UTC).replace(tzinfo=None)
@@ -182,9 +183,11 @@ def _shown_zone(meta: PageMeta | None, instant: datetime, now: datetime) -> tzin
         shown = _parse_byline_text(raw, now)
         if shown is None or (shown.hour, shown.minute) == (0, 0):
             continue
-        delta = shown.replace(tzinfo=None, second=0) - utc.replace(second=0)
-        if delta.total_seconds() % 900 == 0 and delta and abs(delta) <= timedelta(hours=14):
-            return timezone(delta)
+        delta = shown.replace(tzinfo=None, second=0, microsecond=0) - utc.replace(
+            second=0, microsecond=0
+        )
+        if delta.total_seconds() % 900 == 0 and abs(delta) <= timedelta(hours=14):
+            return UTC if not delta else timezone(delta)
     return None
 
 
@@ -229,9 +232,13 @@ def choose_dates(
     modified = feed_mod or meta_mod
     zone = _zone_of((published, modified, meta_pub, meta_mod))
     published, modified = _aware(published, zone), _aware(modified, zone)
-    local = None
-    if source != "feed" and published is not None and published.utcoffset() == timedelta(0):
-        local = _page_zone(meta, now) or _shown_zone(meta, published, now)
-    if local is not None and published is not None and published.utcoffset() == timedelta(0):
-        published = published.astimezone(local)  # a UTC stamp shown on the outlet's own day
+    if source != "feed" and published is not None:
+        # the zone the page shows its stamp in, so that the day is the outlet's own: the
+        # byline's wall time when it prints one (a page that stamps -05:00 but prints the UTC
+        # time), else, for a UTC stamp, another of its stamps' offset
+        local = _shown_zone(meta, published, now)
+        if local is None and published.utcoffset() == timedelta(0):
+            local = _page_zone(meta, now)
+        if local is not None:
+            published = published.astimezone(local)
     return DateChoice(published, modified, source)

@@ -69,6 +69,7 @@ _ARTICLE_TYPES = frozenset(
         "ScholarlyArticle",
         "TechArticle",
         "SocialMediaPosting",
+        "DiscussionForumPosting",
     ]
 )
 _PAGE_TYPES = frozenset(("WebPage", "ItemPage", "AboutPage", "CollectionPage"))
@@ -86,6 +87,8 @@ _BYLINE_MAX_CHARS = 160
 _NEAR_ELEMENTS = 12
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|[\u0661\u0662][\u0660-\u0669]{3}")
 _UPDATED = re.compile(r"تحديث|عدل|updated|aktualisiert|modifi", re.I)
+# a stamp marked as an edit, not the publication (``itemprop=dateModified``, «message-lastEdit»)
+_EDIT_MARK = re.compile(r"modif|updat|lastedit|last-edit|edited", re.I)
 
 
 _local = threading.local()
@@ -98,8 +101,8 @@ _ANY_MARK = (
     "date", "time", "byline", "by-line", "posted", "publish", "meta", "stamp", "shar", "social",
     "caption", "credit", "tag", "keyword", "newsletter", "subscri", "related", "read", "also",
     "more", "recommend", "inline", "print", "copy", "lead", "lede", "standfirst", "summary",
-    "intro", "excerpt", "dek", "chapo", "announce", "title", "teaser", "author", "writer", "kateb",
-    "katib", "reporter", "contributor",
+    "intro", "excerpt", "dek", "deck", "chapo", "announce", "title", "teaser", "author", "writer",
+    "kateb", "katib", "reporter", "contributor",
 )  # fmt: skip
 _ALWAYS = frozenset(("time", "figcaption"))
 
@@ -217,6 +220,39 @@ def _jsonld_dates(tree: HtmlElement) -> tuple[list[str], list[str]]:
     return published, modified
 
 
+def _microdata_dates(tree: HtmlElement) -> tuple[list[str], list[str]]:
+    """``itemprop=datePublished`` / ``dateModified`` stamps (``datetime``, ``content`` or
+    ``title``) on elements other than ``<meta>`` (those are in ``meta_values``) of the page's
+    first article item (``itemtype`` …/BlogPosting, …/NewsArticle): a blog's
+    ``<abbr itemprop=datePublished title=…>`` inside its permalink, a ``<time>`` in the byline."""
+    published: list[str] = []
+    modified: list[str] = []
+    first: HtmlElement | None = None
+    for el in tree.xpath(_MICRODATA_XPATH):
+        if el.tag == "meta":
+            continue
+        scopes = el.xpath("ancestor-or-self::*[@itemscope][1]")
+        if not scopes:
+            continue
+        kind = (scopes[0].get("itemtype") or "").rstrip("/").rsplit("/", 1)[-1]
+        if kind not in _ARTICLE_TYPES:
+            continue
+        if first is None:
+            first = scopes[0]
+        elif scopes[0] is not first:
+            continue  # another article's item: a list, a related box
+        value = _attr(el, "datetime", "content", "title")
+        if value:
+            prop = el.get("itemprop")
+            (modified if prop == "dateModified" else published).append(value)
+    return published, modified
+
+
+_MICRODATA_XPATH = (
+    "//*[@itemprop='datePublished' or @itemprop='dateCreated' or @itemprop='dateModified']"
+)
+
+
 def _off_limits(el: HtmlElement) -> bool:
     """Is ``el`` in a link, an aside, navigation, the site's header or footer, or a related /
     sidebar / comments / share box? Memoised per page: the answer of a parent is reused."""
@@ -278,7 +314,7 @@ def _byline_candidates(tree: HtmlElement) -> list[tuple[str, str]]:
         found = [el for el in found if el in inside] + [el for el in found if el not in inside]
     out: list[tuple[str, str]] = []
     for el in found:
-        if el.tag in ("script", "style") or _off_limits(el):
+        if el.tag in ("script", "style") or _off_limits(el) or _is_edit(el):
             continue
         stamp = _attr(el, "datetime", "content", "data-datetime", "data-timestamp")
         if stamp:
@@ -287,6 +323,16 @@ def _byline_candidates(tree: HtmlElement) -> list[tuple[str, str]]:
         if text and len(text) <= _BYLINE_MAX_CHARS:
             out.append(("text", text))
     return out + _near_headline(body)
+
+
+def _is_edit(el: HtmlElement) -> bool:
+    """Is ``el`` (or its parent) marked as a modification stamp?"""
+    for node in (el, el.getparent()):
+        if node is not None and isinstance(node.tag, str):
+            marks = f"{node.get('class') or ''} {node.get('id') or ''} {node.get('itemprop') or ''}"
+            if _EDIT_MARK.search(marks):
+                return True
+    return False
 
 
 def _near_headline(body: HtmlElement) -> list[tuple[str, str]]:
@@ -321,8 +367,10 @@ def read_meta(tree: HtmlElement, url: str) -> PageMeta:
     if canonical is None and metas.get("og:url"):
         canonical = urljoin(url, metas["og:url"][0])
     ld_published, ld_modified = _jsonld_dates(tree)
+    md_published, md_modified = _microdata_dates(tree)
     published = [v for k in _PUBLISHED_META for v in metas.get(k, [])] + ld_published
-    modified = [v for k in _MODIFIED_META for v in metas.get(k, [])] + ld_modified
+    published += md_published
+    modified = [v for k in _MODIFIED_META for v in metas.get(k, [])] + ld_modified + md_modified
     return PageMeta(
         canonical_url=canonical,
         published=tuple(published),

@@ -58,9 +58,13 @@ def _unique(values: list[str]) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def _body(blocks: list[Block], title: str, leads: list[str], bylines: list[str]) -> list[Block]:
-    """Trafilatura's blocks without boilerplate anywhere, with the page's lead in front."""
-    blocks = strip_edges(drop_blocks(drop_header_lines(strip_lead(blocks, title), bylines)), title)
+def _body(
+    blocks: list[Block], title: str, leads: list[str], bylines: list[str], titles: list[str]
+) -> list[Block]:
+    """Trafilatura's blocks without boilerplate anywhere, with the page's lead in front (and
+    without the headline repeated on top, in any of the page's forms ``titles``)."""
+    blocks = drop_header_lines(drop_blocks(strip_lead(blocks, title, titles)), bylines)
+    blocks = strip_edges(strip_lead(blocks, title, titles), title)
     text = normalize("\n".join(b.text for b in blocks))
     for lead in reversed(leads):
         folded = normalize(lead)
@@ -150,7 +154,8 @@ def run_extraction(
         raise Rejected("no_article", f"لا مقال في الصفحة — no article found on the page: {url}")
     keys = site_keys(ev, (hint.outlet if hint else None,))
     title = choose_title(ev, hint.title if hint else None, None, keys)
-    blocks = _body(blocks_from_tree(doc.body), title, leads, [v for _, v in ev.authors])
+    titles = [ev.html_title, *ev.headlines, *ev.h1]
+    blocks = _body(blocks_from_tree(doc.body), title, leads, [v for _, v in ev.authors], titles)
     if sum(len(b.text) for b in blocks) < MIN_TEXT_CHARS:
         # a video page, a gallery: nothing to post, and not a failure
         raise Rejected("too_short", f"نص المقال قصير جدًا — too little article text: {url}")
