@@ -1,38 +1,51 @@
-"""A quality gate on the hand-judged hashtag sample (tests/fixtures/enrich/hashtags_judged.tsv).
+"""Quality gates on the hand-judged hashtag samples (bench/judge_hashtags.py).
 
-The articles are read in place from ../shared/data (ANT multi-source, June 2018); the fixture
-holds only document numbers, tags and verdicts. Floors are pinned from the judged run: a change
-may add tags nobody judged, but it must not bring back more of the tags an editor dropped, nor
-lose the tags an editor kept.
+The articles are read in place from ../shared/data (ANT multi-source, June 2018); the fixtures
+hold only document numbers, tags and verdicts.
+
+* The **tuning record** (articles 1-200): the first session's verdicts
+  (``hashtags_judged_tuning.tsv``) plus the verdicts given since to tags that rule changes
+  brought (``hashtags_judged_tuning_added.tsv``). Every tag Nashra gives there today must have a
+  verdict on file (a rule change that brings new tags must have them read), and the figures of
+  today's tags are pinned as floors from the last judged run.
+* The **reported sample** (articles 301-500, ``hashtags_judged.tsv``), judged once after the
+  last rule change: today's tags may differ from the judged ones, but must not bring back more
+  of the tags an editor dropped nor lose the tags an editor kept.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from nashra.enrich import HASHTAG_PATTERN, default_enricher
 
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURE = ROOT / "tests/fixtures/enrich/hashtags_judged.tsv"
-KEPT_FLOOR = 700  # of the 712 tags judged kept, at least this many are still given
-DROPPED_CEILING = 87  # of the 87 tags judged dropped, at most this many come back
 NEVER = ("clitic", "verb", "boiler")
+# Today's tags on the tuning record, scored with the verdicts on file (judge_hashtags.py score
+# --now, "tuning, old-report"): 712 of 752 kept, 176 articles with the main person or place.
+TUNING_KEPT_FLOOR = 712
+TUNING_DROPPED_CEILING = 40
+TUNING_MAIN_FLOOR = 176
 
 
-def _rows() -> list[tuple[str, list[str], list[str], str]]:
-    rows = []
-    for line in FIXTURE.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            doc, tags, marks, main = line.split("\t")
-            rows.append((doc, tags.split(), marks.split(), main))
-    return rows
+@pytest.fixture(scope="module")
+def judge() -> Iterator[ModuleType]:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import judge_hashtags
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    if not judge_hashtags.ZIP.is_file():
+        pytest.fail(f"the ANT multi-source corpus is missing: {judge_hashtags.ZIP}")
+    yield judge_hashtags
 
 
-def test_fixture_is_well_formed() -> None:
-    rows = _rows()
+def _well_formed(rows: list[tuple[str, list[str], list[str], str]]) -> None:
     assert len(rows) == 200 and len({r[0] for r in rows}) == 200
     for doc, tags, marks, main in rows:
         assert len(tags) == len(marks), doc
@@ -41,23 +54,59 @@ def test_fixture_is_well_formed() -> None:
         assert all(HASHTAG_PATTERN.match(t) for t in tags), doc
 
 
-@pytest.fixture(scope="module")
-def articles() -> dict[str, tuple[str, str]]:
-    sys.path.insert(0, str(ROOT / "bench"))
-    import judge_hashtags
+def test_tuning_fixtures_are_well_formed(judge: ModuleType) -> None:
+    _well_formed(judge.read_fixture(judge.TUNING_FIXTURE))
+    docs = {d for d, _, _ in judge.sample("tune")}
+    added, mains = judge._added()
+    assert added and mains
+    for (doc, tag), mark in added.items():
+        assert doc in docs and HASHTAG_PATTERN.match(tag), (doc, tag)
+        assert mark == "k" or mark[2:] in judge.REASONS, (doc, tag, mark)
+    assert all(doc in docs and m in ("y", "n", "-") for doc, m in mains.items())
 
-    if not judge_hashtags.ZIP.is_file():
-        pytest.fail(f"the ANT multi-source corpus is missing: {judge_hashtags.ZIP}")
-    return {doc: (title, text) for doc, title, text in judge_hashtags.sample("report")}
+
+def test_samples_do_not_overlap(judge: ModuleType) -> None:
+    report = {d for d, _, _ in judge.sample("report")}
+    tune = {d for d, _, _ in judge.sample("tune")}
+    assert len(report) == 200 and len(tune) == 300 and not report & tune
+    assert {d for d, _, _ in judge.sample("old-report")} | {
+        d for d, _, _ in judge.sample("old-tune")
+    } == tune
 
 
-def test_judged_tags_hold(articles: dict[str, tuple[str, str]]) -> None:
+def test_tuning_record_holds(judge: ModuleType) -> None:
+    figures, rows = judge.rescore("old-report", judge.read_fixture(judge.TUNING_FIXTURE))
+    unjudged = [
+        f"{doc} {t}"
+        for doc, tags, marks, _ in rows
+        for t, m in zip(tags, marks, strict=True)
+        if m == "?"
+    ]
+    assert not unjudged, f"tags without a verdict (read them, add them to the record): {unjudged}"
+    never = [
+        f"{doc} {t} ({m})"
+        for doc, tags, marks, _ in rows
+        for t, m in zip(tags, marks, strict=True)
+        if m[2:] in NEVER
+    ]
+    assert not never
+    assert figures.kept >= TUNING_KEPT_FLOOR
+    assert figures.tags - figures.kept <= TUNING_DROPPED_CEILING
+    assert figures.main_yes >= TUNING_MAIN_FLOOR
+
+
+def test_reported_sample_holds(judge: ModuleType) -> None:
+    if not judge.FIXTURE.is_file():
+        pytest.skip("the reported sample is judged once, after the last rule change")
+    rows = judge.read_fixture(judge.FIXTURE)
+    _well_formed(rows)
+    articles = {doc: (title, text) for doc, title, text in judge.sample("report")}
+    assert set(articles) == {r[0] for r in rows}
     enricher = default_enricher()
     kept = dropped = 0
     never: list[str] = []
-    for doc, tags, marks, _ in _rows():
-        title, text = articles[doc]
-        now = set(enricher.enrich(title, text).hashtags)
+    for doc, tags, marks, _ in rows:
+        now = set(enricher.enrich(*articles[doc]).hashtags)
         for tag, mark in zip(tags, marks, strict=True):
             if tag not in now:
                 continue
@@ -67,6 +116,13 @@ def test_judged_tags_hold(articles: dict[str, tuple[str, str]]) -> None:
                 dropped += 1
                 if mark[2:] in NEVER:
                     never.append(f"{doc} {tag} ({mark})")
-    assert kept >= KEPT_FLOOR
-    assert dropped <= DROPPED_CEILING
-    assert len(never) <= 2, never  # #للتيار_الصدري (clitic), #فوجئوا (verb) when judged
+    judged_kept = sum(m == "k" for _, _, marks, _ in rows for m in marks)
+    judged_dropped = sum(m != "k" for _, _, marks, _ in rows for m in marks)
+    assert kept >= judged_kept - REPORT_KEPT_SLACK
+    assert dropped <= judged_dropped
+    assert not never
+
+
+# A later change may lose this many of the reported sample's kept tags (a better tag in their
+# place is unjudged there); never more dropped ones than when judged.
+REPORT_KEPT_SLACK = 5

@@ -79,6 +79,7 @@ class Enricher:
                 tagger=self.tagger,
                 policy=policy,
                 topic=topic if probability >= TOPIC_TAG_PROBABILITY else None,
+                story_topic=topic,
                 categories=categories,
                 source_tags=source_tags,
             )

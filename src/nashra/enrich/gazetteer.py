@@ -96,6 +96,11 @@ class Gazetteer:
                 return entry
         return None
 
+    def has(self, name: str) -> bool:
+        """Whether ``name`` (folded) is an alias exactly as written, no proclitic tried."""
+        words = tokenize(name)
+        return bool(words) and tuple(words) in self._index
+
     def aliases(self) -> dict[tuple[str, ...], Entry]:
         return dict(self._index)
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from nashra.enrich import rules
@@ -33,10 +33,11 @@ from nashra.enrich.entities import Found
 from nashra.enrich.gazetteer import Gazetteer
 from nashra.enrich.hashtags import hashtag
 from nashra.enrich.policy import TagPolicy
-from nashra.enrich.rules import GIVEN_NAMES
-from nashra.enrich.tagger import Segmenter, Tagger
+from nashra.enrich.tagcheck import clean_tag, unglue
+from nashra.enrich.tagcontext import MentionKind, mention_kind, team_country
+from nashra.enrich.tagger import Tagger
 
-__all__ = ["TOPIC_TAGS", "rank_entity_hashtags"]
+__all__ = ["TOPIC_TAGS", "boilerplate_ranges", "clean_tag", "rank_entity_hashtags"]
 
 TOPIC_TAGS = {
     "sport": "#رياضة",
@@ -46,24 +47,18 @@ TOPIC_TAGS = {
 }
 _TYPE_WEIGHT = {"person": 1.4, "organisation": 1.0, "place": 0.9}
 _KIND_WEIGHT = {"country": 0.7, "region": 0.8, "media": 0.5}
-_PARTICLES = frozenset(
-    map(norm_word, ["بن", "ابن", "بنت", "أبو", "أبي", "أم", "عبد", "آل", "ولد", "ذو", "ذي"])
-)
 _BOILER = re.compile(
     r"^\s*(?:اقرأ|إقرأ|اقرا|شاهد|طالع|تابع|اقرأ أيضا|للمزيد|المزيد|روابط|مواضيع|أخبار ذات صلة|"
     r"ذات صلة|مقالات|اقرأ المزيد|شاهد أيضا|شاهد أيضًا|تابعونا|اشترك)"
 )
 _MENU_LINE_WORDS = 4
 CONFIDENT = 0.8
+SPORT_COUNTRY_MENTIONS = 4  # chosen on the tuning samples (bench/judge_hashtags.py)
+EARLY_WORDS = 80  # the body's first words, where a story names its subjects
 UNSURE = 0.6
 _SURE_KINDS = frozenset({"country", "capital", "city"})
-# ``وزارة الخارجية`` without its country names no one ministry.
-_GENERIC_HEADS = frozenset(
-    map(
-        norm_word,
-        ["وزارة", "وزير", "مجلس", "الحكومة", "إدارة"],
-    )
-)
+# A news agency or an outlet, whatever list it comes from: quoted, not the story.
+_MEDIA_WORDS = frozenset(map(norm_word, ["أنباء", "الأنباء", "للأنباء", "وكالة"]))
 _DATELINE = re.compile(
     r"^[^\n.،]{2,40}(?:،[^\n.،]{2,40})?\s*(?:\([^)\n]{2,20}\))?\s*(?:--|[-–—ـ])\s"
 )
@@ -81,6 +76,29 @@ class _Cand:
     paragraphs: set[int] = field(default_factory=set)
     confidence: float = 0.0
     evidence: set[str] = field(default_factory=set)
+    venue: int = 0  # mentions as the venue (مونديال روسيا, روسيا 2018)
+    locative: int = 0  # mentions after في/إلى/ب…
+    other: int = 0  # every other mention
+    written_h: int = 0  # mentions written with ه where the name ends in ة (جده: his grandfather)
+    sport_story: bool = False
+    early: bool = False  # in the title or the body's first EARLY_WORDS words
+
+    def passing_team(self) -> bool:
+        """In a sport story, a country that neither the title nor the body's first words name
+        and the body names fewer than four times is another team of the group, a past opponent
+        or a player's league (the match's teams come first)."""
+        if not self.sport_story or self.kind != "country" or self.in_title or self.early:
+            return False
+        return self.mentions < SPORT_COUNTRY_MENTIONS
+
+    def venue_only(self) -> bool:
+        """Where the story happens, not what it is about (see nashra.enrich.tagcontext)."""
+        return self.type == "place" and self.venue > 0 and self.other == 0
+
+    def possessive_only(self) -> bool:
+        """``#جدة`` from «جده» «his grandfather»: a one-word name in ة that the article, which
+        writes ة elsewhere, writes only with the pronoun ه."""
+        return self.written_h > 0 and self.written_h == self.mentions + self.in_title
 
     def salient(self) -> bool:
         """The story is about it: in the title, in the lead, or named twice."""
@@ -99,8 +117,12 @@ class _Cand:
         return self.confidence >= CONFIDENT
 
     def confirmed(self) -> bool:
+        if self.venue_only() or self.possessive_only() or self.passing_team():
+            return False
         if self.kind == "media" and not self.in_title:
-            return False  # the outlet or a platform named in passing (بي بي سي، تويتر)
+            return False  # the outlet or an agency named in passing (بي بي سي، الأناضول)
+        if self.kind == "platform" and not self.in_title and self.mentions < 3:
+            return False  # where a person posted (تويتر، إنستغرام), unless the story is about it
         return self.salient() and self.evidenced()
 
     def score(self, paragraphs: int) -> float:
@@ -172,6 +194,70 @@ def _title_heads(
     return out
 
 
+def _absorb(keep: _Cand, drop: _Cand, *, team: bool = False) -> None:
+    keep.in_title |= drop.in_title
+    keep.in_lead |= drop.in_lead
+    keep.mentions += drop.mentions
+    keep.paragraphs |= drop.paragraphs
+    keep.evidence |= drop.evidence
+    keep.confidence = max(keep.confidence, drop.confidence)
+    keep.first = min(keep.first, drop.first)
+    if team:
+        keep.other += drop.mentions + drop.in_title  # the team plays: the country is no venue
+    else:
+        keep.venue += drop.venue
+        keep.locative += drop.locative
+        keep.other += drop.other
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """``a`` and ``b`` differ by one inserted, dropped or changed letter (بيتزي / بييتزي)."""
+    if a == b or abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < 4:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    k = 0
+    while k < len(a) and a[k] == b[k]:
+        k += 1
+    return a[k + 1 :] == b[k + 1 :] if len(a) == len(b) else a[k:] == b[k + 1 :]
+
+
+def _merge_spellings(cands: list[_Cand]) -> list[_Cand]:
+    """A person's family name alone, spelt another way, joins the full name (#بيتزي beside
+    #خوان_أنطونيو_بييتزي)."""
+    gone: set[str] = set()
+    people = [c for c in cands if c.type == "person"]
+    for small in people:
+        if "_" in small.tag:
+            continue
+        w = norm_word(small.tag[1:])
+        for big in people:
+            last = norm_word(big.tag[1:].split("_")[-1])
+            if big is not small and "_" in big.tag and big.tag not in gone and _one_edit(w, last):
+                _absorb(big, small)
+                gone.add(small.tag)
+                break
+    return [c for c in cands if c.tag not in gone]
+
+
+def _merge_teams(cands: list[_Cand]) -> list[_Cand]:
+    """A national team's tag joins its country's (#منتخب_البرتغال, #المنتخب_البرتغالي →
+    #البرتغال) when the country is tagged too."""
+    countries = {
+        norm_word(c.tag[1:]): c.tag
+        for c in cands
+        if c.kind == "country" or (c.type == "place" and "_" not in c.tag and not c.kind)
+    }
+    by_tag = {c.tag: c for c in cands}
+    gone: set[str] = set()
+    for c in cands:
+        country = team_country(c.tag, countries)
+        if country and country in by_tag:
+            _absorb(by_tag[country], c, team=True)
+            gone.add(c.tag)
+    return [c for c in cands if c.tag not in gone]
+
+
 def _merge_contained(cands: list[_Cand], n_par: int) -> list[_Cand]:
     """One tag for a name and the longer name containing it (#كيم / #كيم_جونغ_أون, #غزة /
     #قطاع_غزة): a person keeps the longer form, a place or organisation the more salient."""
@@ -191,143 +277,10 @@ def _merge_contained(cands: list[_Cand], n_par: int) -> list[_Cand]:
             bonus = 1.0 if small.type == "person" else 0.0
             if small.score(n_par) > big.score(n_par) + bonus:
                 keep, drop = small, big
-            keep.in_title |= drop.in_title
-            keep.in_lead |= drop.in_lead
-            keep.mentions += drop.mentions
-            keep.paragraphs |= drop.paragraphs
-            keep.evidence |= drop.evidence
-            keep.confidence = max(keep.confidence, drop.confidence)
-            keep.first = min(keep.first, drop.first)
+            _absorb(keep, drop)
             gone.add(drop.tag)
             break
     return [c for c in cands if c.tag not in gone]
-
-
-def _glued(word: str, segmenter: Segmenter, clusters: Mapping[str, object], ratio: int) -> bool:
-    """Whether ``word`` is a proclitic + a word (the stem is far more common alone, or only the
-    stem is in the news vocabulary of the word clusters)."""
-    pre, stem = segmenter.split(word)
-    if pre and segmenter.count(stem) > ratio * segmenter.count(word) + ratio:
-        return True
-    for letters in ("و", "ل", "ب", "ف"):
-        rest = word[len(letters) :]
-        known_rest = rest in clusters and word not in clusters and segmenter.count(word) == 0
-        if word.startswith(letters) and len(rest) >= 3 and known_rest:
-            return True
-    return False
-
-
-def clean_tag(
-    tag: str,
-    gazetteer: Gazetteer,
-    segmenter: Segmenter | None,
-    clusters: Mapping[str, object] | None = None,
-    *,
-    model_only: bool = False,
-) -> bool:
-    """Whether a tag is a name an editor keeps (see the module's list)."""
-    clusters = clusters or {}
-    words = tag[1:].split("_")
-    if not words or not words[0] or len(words) > 5:
-        return False
-    folded = [norm_word(w) for w in words]
-    if any(is_stopword(w) and w not in _PARTICLES for w in folded):
-        return False
-    if folded[-1] in _PARTICLES:
-        return False  # a cut name: #عبد, #أبو_بكر_بن
-    listed = gazetteer.get(" ".join(words)) is not None
-    if listed:
-        return True
-    if model_only and len(words) >= 4:
-        return False  # a long guess no list confirms: #فحوى_الشكوى_طرد_أبوظبي_المواطنين
-    if any(ch.isdigit() for w in words for ch in w):
-        return False  # #نادي_ال800
-    if len(folded) == 1 and folded[0] in GIVEN_NAMES:
-        return False  # a given name alone (#أحمد, #فلاديمير) names no one
-    if len(folded) == 2 and folded[0] in _GENERIC_HEADS and folded[1] in _GENERIC_MODIFIERS:
-        return False  # #وزارة_الداخلية, #إدارة_الشباب: which one?
-    if all(w.startswith("ال") and w.endswith("ي") for w in folded):
-        return False  # adjectives only: #الكندي_المكسيكي
-    if folded[0] in _AROUND:
-        return False  # #مشارف_الحديدة: the place is the tag, not its outskirts
-    if segmenter is not None:
-        for k, w in enumerate(folded):
-            if _glued(w, segmenter, clusters, 2 if k == 0 else 5):
-                return False  # #لمحمد_عيسى, #مقهى_بمدينة_مالمو, #دي_نيرو_الشتائم_لترمب
-            unknown = segmenter.count(w) == 0 and w not in clusters
-            if k and w[:1] == "و" and len(w) >= 5 and unknown:
-                return False  # two names joined by و: #ماريا_وكونسولاتا_مواكيكوتي
-            glued_first = not k and w[:1] in "لب" and segmenter.count(w[1:]) > 0
-            if glued_first and unknown and w not in GIVEN_NAMES:
-                return False  # #لمصارع_ثيران
-            stem = segmenter.split(w)[1]
-            if k and stem[:1] == "ي" and len(stem) >= 4 and stem not in _KNOWN_T_Y:
-                return False  # a verb inside: #منتخب_كوسوفو_يلعب, #وزارة_الإسكان_لينخفض
-    first = folded[0]
-    if first[:1] in ("ي", "ت") and len(first) >= 4 and first not in _KNOWN_T_Y:
-        # يعاقب، تؤكد: an imperfect verb is no name, unless a gazetteer lists it.
-        return False
-    return all(len(w) >= 2 for w in folded)
-
-
-_AROUND = frozenset(map(norm_word, ["مشارف", "محيط", "أطراف", "ضواحي", "تخوم", "قرب"]))
-_GENERIC_MODIFIERS = frozenset(
-    map(
-        norm_word,
-        [
-            "الخارجية",
-            "الداخلية",
-            "الدفاع",
-            "الصحة",
-            "العدل",
-            "المالية",
-            "التعليم",
-            "التربية",
-            "الإسكان",
-            "الزراعة",
-            "النقل",
-            "العمل",
-            "الإعلام",
-            "الثقافة",
-            "الاقتصاد",
-            "الطاقة",
-            "النفط",
-            "الأمن",
-            "الشباب",
-            "النواب",
-            "الوزراء",
-            "الشورى",
-            "العليا",
-            "الإدارة",
-        ],
-    )
-)
-_KNOWN_T_Y = frozenset(
-    map(
-        norm_word,
-        [
-            "تونس",
-            "تركيا",
-            "تايوان",
-            "تايلاند",
-            "تشاد",
-            "تنزانيا",
-            "توغو",
-            "تيار",
-            "يوسف",
-            "يونس",
-            "يحيى",
-            "يعقوب",
-            "يزيد",
-            "ياسر",
-            "ياسين",
-            "يمنى",
-            "تامر",
-            "توفيق",
-            "تيسير",
-        ],
-    )
-)
 
 
 def rank_entity_hashtags(
@@ -340,6 +293,7 @@ def rank_entity_hashtags(
     tagger: Tagger | None,
     policy: TagPolicy,
     topic: str | None = None,
+    story_topic: str | None = None,
     categories: Sequence[str] = (),
     source_tags: Sequence[str] = (),
 ) -> tuple[str, ...]:
@@ -347,6 +301,12 @@ def rank_entity_hashtags(
     boiler = boilerplate_ranges(text, title_end)
     starts = _paragraph_starts(text, title_end)
     lead_end = starts[1] if len(starts) > 1 else len(text)
+    body_words = [t for t in tokens if t.start > title_end]
+    early_end = body_words[EARLY_WORDS].start if len(body_words) > EARLY_WORDS else len(text)
+    clusters = tagger.clusters if tagger is not None else {}
+    segmenter = tagger.segmenter if tagger is not None else None
+    written = " " + " ".join(t.norm for t in tokens) + " "
+    uses_ta = text.count("ة") >= 5  # an outlet that writes every ة as ه is read as written
     cands: dict[str, _Cand] = {}
     for f in found:
         if f.type not in _TYPE_WEIGHT:
@@ -354,22 +314,34 @@ def rank_entity_hashtags(
         if any(a <= f.start < b for a, b in boiler):
             continue
         alias = policy.alias(f.canonical)
-        tag = hashtag(alias or f.hashtag or f.canonical)
+        tag: str | None = hashtag(alias or f.hashtag or f.canonical)
+        if tag and not alias:
+            tag = unglue(tag, gazetteer, segmenter, clusters, written)
         if not tag or policy.blocked(tag):
             continue
         key = norm_word(tag[1:])  # #كيم_جونغ_اون and #كيم_جونغ_أون are one tag
         c = cands.get(key)
         if c is None:
             c = cands[key] = _Cand(tag, f.type, f.kind, f.start)
+        if not c.kind and f.kind:
+            c.kind = f.kind  # the tagger's span first, the gazetteer's kind later
         if alias:
             c.evidence.add("alias")
         c.evidence.add(f.rule)
         c.confidence = max(c.confidence, f.confidence)
+        clitic = text[tokens[f.first].start : f.start] if f.first < len(tokens) else ""
+        how = mention_kind(tokens, f.first, f.last, clitic)
+        c.venue += how == MentionKind.VENUE
+        c.locative += how == MentionKind.LOCATIVE
+        c.other += how == MentionKind.OTHER
+        if uses_ta and "_" not in c.tag and c.tag.endswith("ة") and text[f.end - 1 : f.end] == "ه":
+            c.written_h += 1
         if f.start < title_end:
-            c.in_title = True
+            c.in_title = c.early = True
         else:
             c.mentions += 1
             c.in_lead = c.in_lead or f.start < lead_end
+            c.early = c.early or f.start < early_end
             c.paragraphs.add(sum(1 for s in starts if s <= f.start))
     for cat in categories:
         if "،" in cat or "," in cat:
@@ -383,8 +355,9 @@ def rank_entity_hashtags(
         c = cands.setdefault(norm_word(tag[1:]), _Cand(tag, entry.type, entry.kind, len(text)))
         c.evidence.add("gazetteer")
         c.in_lead = True  # the outlet filed the article under it
-    clusters = tagger.clusters if tagger is not None else {}
-    segmenter = tagger.segmenter if tagger is not None else None
+    for c in cands.values():
+        if c.kind != "media" and any(norm_word(w) in _MEDIA_WORDS for w in c.tag[1:].split("_")):
+            c.kind = "media"  # #وكالة_الأنباء_الإماراتية: quoted, not the story
     clean = [
         c
         for c in cands.values()
@@ -397,12 +370,15 @@ def rank_entity_hashtags(
         )
     ]
     n_par = len(starts)
-    clean = _merge_contained(clean, n_par)
+    clean = _merge_teams(_merge_spellings(_merge_contained(clean, n_par)))
     # The title's names first (an editor reads the title first), then by salience.
     clean.sort(key=lambda c: (not c.in_title, c.first if c.in_title else -c.score(n_par), c.first))
     limit = policy.max_tags
     # The topic takes a place only when names leave room (3 or more places in all).
     room = max(0, limit - (1 if topic in TOPIC_TAGS and limit >= 3 else 0))
+    if (story_topic or topic) == "sport":
+        for c in clean:
+            c.sport_story = True
     tags = [c.tag for c in clean if c.confirmed()][:room]
     if len(tags) < min(policy.min_tags, room):
         for c in _title_heads(text, title_end, tokens, found, cands):
@@ -411,8 +387,13 @@ def rank_entity_hashtags(
     for c in clean:
         if len(tags) >= min(policy.min_tags, room):
             break
-        if c.tag not in tags and c.salient() and c.confidence >= UNSURE and c.kind != "media":
+        unsure_ok = c.salient() and c.confidence >= UNSURE
+        unsure_ok = unsure_ok and not (c.venue_only() or c.possessive_only() or c.passing_team())
+        if c.tag not in tags and unsure_ok and c.kind not in ("media", "platform"):
             tags.append(c.tag)
+    if not tags:
+        # The title names only the venue (مونديال روسيا يكبد الشركات…): it is the story's place.
+        tags = [c.tag for c in clean if c.venue_only() and c.in_title and c.evidenced()][:1]
     topic_tag = TOPIC_TAGS.get(topic or "")
     if topic_tag and len(tags) < limit and topic_tag not in tags and not policy.blocked(topic_tag):
         tags.append(topic_tag)
