@@ -69,6 +69,7 @@ class Discovered:
     categories: tuple[str, ...] = ()
     image: str | None = None
     outlet: str | None = None  # the feed's own title, if any
+    images: tuple[str, ...] = ()  # every usable picture, the lead (``image``) first
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,7 @@ class Extracted:
     method: Literal["page", "feed"] = "page"
     fallback_reason: str | None = None  # why the page was not used, when method == "feed"
     date_source: str | None = None  # "feed", "meta", "byline", "url", "markup"
+    images: tuple[str, ...] = ()  # the lead (``image``) first, then the body's (nashra.images)
 
     @property
     def text(self) -> str:
@@ -141,6 +143,7 @@ class Article:
     match_text: str = ""  # normalized title + body (matching and search only)
     content_hash: str = ""
     id: int | None = None
+    images: tuple[str, ...] = ()  # ordered, each once, ``image`` (the lead) first
 
     @property
     def text(self) -> str:
@@ -201,6 +204,7 @@ class Post:
     state: PostState = PostState.PENDING
     attempts: int = 0
     remote_id: str | None = None
+    images: tuple[str, ...] = ()  # the article's pictures (a Telegram album), ``image`` first
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +234,7 @@ class PartKind(StrEnum):
     POST = "post"  # the whole post in one request (directory, WordPress, webhook, feed, ...)
     TEXT = "text"  # a text message (Telegram)
     PHOTO = "photo"  # a photo with a caption (Telegram)
+    ALBUM = "album"  # 2-10 photos in one media group, the caption on the first (Telegram)
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,3 +255,9 @@ class Part:
     post_id: int = 0
     post: Post | None = None
     enrichment: Enrichment | None = None
+    images: tuple[str, ...] = ()  # an album's photos, in order (``image`` is the first)
+
+    @property
+    def messages(self) -> int:
+        """How many messages the part posts (an album: one per photo): what pacing counts."""
+        return max(len(self.images), 1) if self.kind is PartKind.ALBUM else 1

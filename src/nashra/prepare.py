@@ -24,6 +24,7 @@ from nashra.dedupe.urls import canonical_url, is_web_url
 from nashra.enrich import Enricher
 from nashra.errors import ExtractError, NashraError, Rejected
 from nashra.extract import SiteRules, byline, extract_page, from_feed
+from nashra.images import merge
 from nashra.models import Article, Discovered, Enrichment, Extracted
 
 __all__ = [
@@ -104,6 +105,8 @@ def build_article(source: str, item: Discovered, ex: Extracted, key: str) -> Art
     published = item.published or ex.published
     outlet = _outlet(ex.outlet, item.outlet, source, url)
     categories = tuple(dict.fromkeys(item.categories + ex.tags))
+    lead = item.image or ex.image
+    images = merge((lead,), ex.images, item.images)
     return Article(
         identity=key,
         source=source,
@@ -116,7 +119,8 @@ def build_article(source: str, item: Discovered, ex: Extracted, key: str) -> Art
         published=published,
         modified=item.updated or ex.modified,
         outlet=clean_display(outlet),
-        image=item.image or ex.image,
+        image=images[0] if images else lead,
+        images=images,
         categories=categories,
         method=ex.method,
         fallback_reason=ex.fallback_reason,

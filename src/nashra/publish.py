@@ -253,21 +253,27 @@ async def _step(
             checking = part.state is PartState.CHECKING
             after = post_parts.last_remote(conn, ch.name) if checking else None
             # a check posts nothing to the channel: it is kept out of the channel's window
-            send_id = ledger_.record_send(
-                conn,
-                f"{ch.name}#check" if checking else ch.name,
-                key,
-                post_id=post.id,
-                part=part.idx,
-                action="check" if checking else "send",
-            )
+            send_ids = [
+                ledger_.record_send(
+                    conn,
+                    f"{ch.name}#check" if checking else ch.name,
+                    key,
+                    post_id=post.id,
+                    part=part.idx,
+                    action="check" if checking else "send",
+                )
+                # an album posts one message per photo: pacing counts each of them
+                for _ in range(1 if checking else part.messages)
+            ]
+            send_id = send_ids[0]
     if post is None:
         assert edit is not None
         return await _edit(store, ch, edit, send_id, key), None
     target = ch.target
     verdict = await _attempt(store, ch, part, after)
     with store.tx() as conn:
-        ledger_.finished(conn, send_id)
+        for one in send_ids:
+            ledger_.finished(conn, one)
         result = outbox.record(
             conn,
             part.post_id,
@@ -395,7 +401,10 @@ async def _edit_parts(store: Store, ch: Channel, post: Post) -> bool:
     for o, n in zip(old, new, strict=False):
         if o.body != n.body and o.state is PartState.SENT:
             if o.remote_id:
-                await ch.edit(replace(n, kind=o.kind, image=o.image, idx=o.idx), o.remote_id)
+                await ch.edit(
+                    replace(n, kind=o.kind, image=o.image, images=o.images, idx=o.idx),
+                    o.remote_id,
+                )
             with store.tx() as conn:
                 post_parts.set_part_body(conn, post.id, o.idx, n.body)
             return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nashra.render import telegram as tg
-from nashra.web.compose import from_plain, to_plain
+from nashra.web.compose import from_plain, preview_parts, to_plain
 
 POST = (
     "#بغداد #دمشق\n\n"
@@ -53,3 +53,12 @@ def test_new_lines_typed_with_tags_stay_text() -> None:
 @pytest.mark.parametrize("text", ["سطر\r\nوسطر", "سطر\rوسطر"])
 def test_plain_channels_take_the_text_as_typed(text: str) -> None:
     assert from_plain(text, "قديم", False) == "سطر\nوسطر"
+
+
+def test_an_albums_preview_shows_its_photos_and_counts_against_the_caption_limit() -> None:
+    photos = ("https://e.org/1.jpg", "https://e.org/2.jpg")
+    [album, text] = preview_parts(
+        [("album", "<b>العنوان</b>", photos[0], photos), ("text", "نص", None)], True
+    )
+    assert (album.kind, album.images, album.limit, album.length) == ("album", photos, 1024, 7)
+    assert text.images == () and text.limit == 4096

@@ -127,6 +127,11 @@ def test_held_edited_approved_sent_once_then_edited(
             # The post as the channel will show it: bold headline, the link as a link.
             preview = card.find_element(By.CSS_SELECTOR, ".preview .body")
             assert preview.find_element(By.TAG_NAME, "b").text.startswith("خطر")
+            album = card.find_elements(By.CSS_SELECTOR, ".preview .album img")  # its 2 pictures
+            assert [i.get_attribute("src").rsplit("/", 1)[-1] for i in album] == [
+                "isis-iraq-syria.jpg",
+                "border-wall.jpg",
+            ]
             links = card.find_elements(By.CSS_SELECTOR, ".preview .body a")
             assert page in [a.get_attribute("href") for a in links]
             box = card.find_element(By.TAG_NAME, "textarea")
@@ -147,7 +152,13 @@ def test_held_edited_approved_sent_once_then_edited(
             msgs = fake.messages("@flow")
             assert len(msgs) >= 1
             first = msgs[0]
-            assert first.method in ("sendMessage", "sendPhoto")
+            # the sample article has two pictures: an album (its headline as the caption), then
+            # the text (tests/publish/test_telegram_albums.py has the album's own checks)
+            assert [m.method for m in msgs[:2]] == ["sendMediaGroup"] * 2
+            assert [m.photo for m in msgs[:2]] == [
+                "https://7al.net/wp-content/uploads/2025/10/isis-iraq-syria.jpg",
+                "https://7al.net/wp-content/uploads/2025/10/border-wall.jpg",
+            ]
             joined = "\n".join(m.text for m in msgs)
             assert joined.count("تحديث: هذا سطر أضافه المحرر <مهم> & عاجل.") == 1  # sent once
             assert "<b>" in first.source  # the unchanged headline kept its markup

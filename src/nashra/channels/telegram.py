@@ -8,7 +8,8 @@ its caption when the post fits 1024 units, else with the first part; default tru
 bot may post, used to settle sends whose reply was lost; without it such a send is ``unknown``),
 and the options of ``nashra.channels.tgoptions``: ``button``, ``link_preview``, ``preview_url``,
 ``silent``, ``quiet_hours``, ``mode`` (``teaser``: headline, lead and link in one message, with its
-own template).
+own template), ``albums`` (an article with several pictures as one ``sendMediaGroup`` album,
+``nashra.channels.tgalbum``).
 
 How replies map onto the outbox (``nashra.channels.transport`` reads the transport):
 
@@ -45,7 +46,7 @@ from typing import Any, ClassVar
 
 import httpx
 
-from nashra.channels import transport
+from nashra.channels import tgalbum, transport
 from nashra.channels.base import (
     BaseChannel,
     ChannelOptions,
@@ -77,6 +78,8 @@ _PHOTO_REFUSED = (
     "wrong file identifier",
     "failed to get http url content",
     "wrong type of the web",
+    "webpage_curl_failed",
+    "webpage_media_empty",
 )
 
 
@@ -157,6 +160,9 @@ class TelegramChannel(BaseChannel):
         longer post is the photo with its first part, then the rest, or, with ``preview_url =
         "image"``, text with the image as its link preview (no photo message at all)."""
         source = post.text if self.html else tg.escape(post.text)
+        album = tgalbum.album_images(post, enabled=self.photos and self.extras.albums)
+        if album:
+            return self._album(post, source, album)
         photo = bool(self.photos and post.image and post.image.startswith(("http://", "https://")))
         if self.extras.mode == "teaser":
             return [self._teaser(post, source, photo)]
@@ -169,6 +175,21 @@ class TelegramChannel(BaseChannel):
         if photo:
             parts[0] = replace(parts[0], kind=PartKind.PHOTO, image=post.image)
         return parts
+
+    def _album(self, post: Post, source: str, images: tuple[str, ...]) -> list[Part]:
+        """An album (``nashra.channels.tgalbum``): the post as its caption when it fits and no
+        button needs a text message, else the headline, then the text (or the teaser)."""
+        text_after = tgalbum.wants_text(self.extras)
+        if self.extras.mode == "teaser":
+            if not text_after:
+                whole = self._teaser(post, source, True).body
+                return tgalbum.plan_album(post, images, whole=whole, rest=[])
+            rest = [self._teaser(post, source, False)]
+            return tgalbum.plan_album(post, images, whole=None, rest=rest)
+        if not text_after and _length(source) <= tg.CAPTION_LIMIT:
+            return tgalbum.plan_album(post, images, whole=source, rest=[])
+        rest = self._chunks(source, None, post)
+        return tgalbum.plan_album(post, images, whole=None, rest=rest)
 
     def _teaser(self, post: Post, source: str, photo: bool) -> Part:
         limit = tg.CAPTION_LIMIT if photo else tg.TEXT_LIMIT
@@ -195,7 +216,7 @@ class TelegramChannel(BaseChannel):
         """The channel's options for this message (button on the post's last message, link
         preview, silence), from ``tgoptions``; a text part with an image previews it above."""
         post = part.post
-        photo = part.kind is PartKind.PHOTO and not as_text
+        photo = part.kind in (PartKind.PHOTO, PartKind.ALBUM) and not as_text
         last = post is not None and part.idx == len(self.plan(post)) - 1
         out = self.extras.extras(
             kind="photo" if photo else "text",
@@ -209,6 +230,8 @@ class TelegramChannel(BaseChannel):
                 "show_above_text": self.extras.link_preview != "below",
                 "prefer_large_media": True,
             }
+        if part.kind is PartKind.ALBUM and not as_text:
+            out.pop("reply_markup", None)  # a media group takes no keyboard (tgalbum)
         if editing:
             out.pop("disable_notification", None)  # an edit does not notify anyway
         return out
@@ -280,26 +303,41 @@ class TelegramChannel(BaseChannel):
         raise ContentRejected(f"رفض Telegram المنشور: {desc}", channel=self.name)
 
     # -- the contract ------------------------------------------------------------------------
-    async def _deliver(self, part: Part, *, plain: bool = False, as_text: bool = False) -> Any:
+    async def _deliver(
+        self, part: Part, shape: PartKind, images: tuple[str, ...], *, plain: bool = False
+    ) -> str:
+        """Send ``part`` as ``shape`` (an album, a photo or a text: what is left after a refused
+        photo) and return its remote id."""
         body = tg.to_plain_fallback(part.body) if plain else part.body
-        if part.kind is PartKind.PHOTO and not as_text:
-            payload: dict[str, Any] = {"chat_id": self.target, "photo": part.image, "caption": body}
+        payload: dict[str, Any] = {"chat_id": self.target}
+        if shape is PartKind.ALBUM:
+            payload["media"] = tgalbum.media(images, body, html=not plain)
+            method = "sendMediaGroup"
+        elif shape is PartKind.PHOTO:
+            payload.update(photo=images[0] if images else part.image, caption=body)
             method = "sendPhoto"
         else:
-            payload = {"chat_id": self.target, "text": body}
+            payload["text"] = body
             method = "sendMessage"
-        if not plain:
+        if not plain and shape is not PartKind.ALBUM:
             payload["parse_mode"] = "HTML"
-        payload.update(self._options(part, as_text=as_text))
-        return await self._call(method, payload)
+        payload.update(self._options(part, as_text=shape is PartKind.TEXT))
+        result = await self._call(method, payload)
+        if shape is PartKind.ALBUM:
+            return tgalbum.format_ids(self.chat, [int(m["message_id"]) for m in result])
+        return f"{self.target}:{result['message_id']}"
 
     async def send(self, part: Part) -> str:
-        """Send one part; 400 replies mean nothing was posted, so each fallback is tried once."""
-        plain = as_text = migrated = False
+        """Send one part; 400 replies mean nothing was posted, so each fallback is tried once
+        (plain text for bad entities; without a refused photo, down to a text message)."""
+        plain = migrated = False
+        shape: PartKind = part.kind
+        if shape not in (PartKind.ALBUM, PartKind.PHOTO):
+            shape = PartKind.TEXT
+        images = part.images if part.kind is PartKind.ALBUM else tuple(filter(None, [part.image]))
         while True:
             try:
-                result = await self._deliver(part, plain=plain, as_text=as_text)
-                return f"{self.target}:{result['message_id']}"
+                return await self._deliver(part, shape, images, plain=plain)
             except _Migrated as exc:
                 if migrated:
                     raise ChannelPaused("نُقلت المجموعة مرتين", channel=self.name) from exc
@@ -312,34 +350,43 @@ class TelegramChannel(BaseChannel):
                 raise ContentRejected(str(exc), channel=self.name) from exc
             except ContentRejected as exc:
                 refused = any(p in str(exc).lower() for p in _PHOTO_REFUSED)
-                if part.kind is not PartKind.PHOTO or as_text or not refused:
+                if shape is PartKind.TEXT or not refused:
                     raise
-                as_text = True
+                shape, images = _without_refused(shape, images, str(exc))
 
     async def edit(self, part: Part, remote_id: str) -> None:
-        chat, _, message = remote_id.rpartition(":")
-        payload: dict[str, Any] = {
-            "chat_id": chat,
-            "message_id": int(message),
-            "parse_mode": "HTML",
-        }
-        if part.kind is PartKind.PHOTO:
-            payload["caption"], method = part.body, "editMessageCaption"
-        else:
-            payload["text"], method = part.body, "editMessageText"
-        payload.update(self._options(part, as_text=False, editing=True))
+        chat, ids = tgalbum.message_ids(remote_id)
+        caption = part.kind in (PartKind.PHOTO, PartKind.ALBUM)
         try:
-            await self._call(method, payload)
+            try:
+                await self._call(*self._edit_request(part, chat, ids[0], caption=caption))
+            except ContentRejected as exc:
+                if not (caption and "no caption in the message" in str(exc).lower()):
+                    raise
+                # the photo (or album) was refused when it was sent: a text message stands for it
+                await self._call(*self._edit_request(part, chat, ids[0], caption=False))
         except ContentRejected as exc:
             if "not modified" not in str(exc).lower():
                 raise
         except (_BadEntities, _Migrated, _Gone) as exc:
             raise ContentRejected(f"تعذر تعديل الرسالة: {exc}", channel=self.name) from exc
 
+    def _edit_request(
+        self, part: Part, chat: str, message: int, *, caption: bool
+    ) -> tuple[str, dict[str, Any]]:
+        payload: dict[str, Any] = {"chat_id": chat, "message_id": message, "parse_mode": "HTML"}
+        payload["caption" if caption else "text"] = part.body
+        payload.update(self._options(part, as_text=not caption, editing=True))
+        return ("editMessageCaption" if caption else "editMessageText"), payload
+
     async def delete(self, remote_id: str) -> None:
-        chat, _, message = remote_id.rpartition(":")
+        """Remove a part: its one message, or every photo of an album (``deleteMessages``)."""
+        chat, ids = tgalbum.message_ids(remote_id)
         try:
-            await self._call("deleteMessage", {"chat_id": chat, "message_id": int(message)})
+            if len(ids) > 1:
+                await self._call("deleteMessages", {"chat_id": chat, "message_ids": ids})
+            else:
+                await self._call("deleteMessage", {"chat_id": chat, "message_id": ids[0]})
         except _Gone:
             return  # already gone
         except (_BadEntities, _Migrated) as exc:
@@ -348,8 +395,8 @@ class TelegramChannel(BaseChannel):
     async def reconcile(self, part: Part, after: str | None) -> Reconciled:
         if self.reconcile_chat is None:
             return Reconciled(Check.CANNOT_TELL, detail="no reconcile_chat configured")
-        chat, _, last = (after or "").rpartition(":")
-        start = int(last) + 1 if chat == self.target and last.isdigit() else 1
+        chat, done = tgalbum.message_ids(after or "")
+        start = done[-1] + 1 if chat == self.target and done else 1
         wanted = shown(part.body)
         misses = 0
         for mid in range(start, start + MAX_SCAN):
@@ -372,8 +419,35 @@ class TelegramChannel(BaseChannel):
             await self._drop_copy(copy)
             text = str(copy.get("text") or copy.get("caption") or "")
             if _flat(text) in wanted:
-                return Reconciled(Check.LANDED, f"{self.target}:{mid}", detail=f"id {mid}")
+                ids = [mid]
+                if part.kind is PartKind.ALBUM:
+                    ids += await self._album_rest(mid, len(part.images) - 1)
+                remote = tgalbum.format_ids(self.chat, ids)
+                return Reconciled(Check.LANDED, remote, detail=f"ids {ids}")
         return Reconciled(Check.CANNOT_TELL, detail=f"not within {MAX_SCAN} ids after {start - 1}")
+
+    async def _album_rest(self, first: int, most: int) -> list[int]:
+        """The ids after an album's captioned first photo that are its other photos (photos
+        without a caption, consecutive; fewer when a refused photo was left out)."""
+        found: list[int] = []
+        for mid in range(first + 1, first + 1 + most):
+            payload = {
+                "chat_id": self.reconcile_chat,
+                "from_chat_id": self.target,
+                "message_id": mid,
+                "disable_notification": True,
+            }
+            try:
+                copy = await self._call("forwardMessage", payload)
+            except _Gone:
+                break
+            except (_BadEntities, _Migrated) as exc:
+                raise ContentRejected(f"forwardMessage: {exc}", channel=self.name) from exc
+            await self._drop_copy(copy)
+            if not copy.get("photo") or copy.get("caption") or copy.get("text"):
+                break
+            found.append(mid)
+        return found
 
     async def _drop_copy(self, copy: Any) -> None:
         """Delete the forwarded copy; one left in the private reconcile chat harms no reader,
@@ -391,6 +465,20 @@ class TelegramChannel(BaseChannel):
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+
+
+def _without_refused(
+    shape: PartKind, images: tuple[str, ...], description: str
+) -> tuple[PartKind, tuple[str, ...]]:
+    """What is left to send after Telegram refused a photo: the album without it, one photo,
+    or the text alone (``nashra.channels.tgalbum``)."""
+    if shape is PartKind.ALBUM:
+        pos = tgalbum.refused_item(description)
+        if pos is not None and pos < len(images):
+            left = images[:pos] + images[pos + 1 :]
+            return (PartKind.ALBUM if len(left) >= 2 else PartKind.PHOTO), left
+        return PartKind.PHOTO, images[:1]  # no photo named: the lead alone, then the text
+    return PartKind.TEXT, ()
 
 
 def _length(source: str) -> int:

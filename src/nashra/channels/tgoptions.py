@@ -8,6 +8,7 @@
     silent = false                  # every post without a notification (disable_notification)
     quiet_hours = [23, 7]           # local hours (the channel's timezone): silent from 23 to 7
     mode = "full"                   # full | teaser (headline + lead + link, always one message)
+    albums = true                   # 2-10 pictures of an article as one album (sendMediaGroup)
 
 Everything here is pure: ``extras`` is the part of a Bot API request these options add, for a
 given message (its kind, whether it is the post's last, the article's URL and image, the time).
@@ -28,7 +29,9 @@ from nashra.errors import ConfigError
 
 __all__ = ["KEYS", "TelegramOptions"]
 
-KEYS = frozenset({"button", "link_preview", "preview_url", "silent", "quiet_hours", "mode"})
+KEYS = frozenset(
+    {"button", "link_preview", "preview_url", "silent", "quiet_hours", "mode", "albums"}
+)
 PREVIEWS = ("on", "off", "above", "below")
 PREVIEW_URLS = ("article", "image", "none")
 MODES = ("full", "teaser")
@@ -44,6 +47,7 @@ class TelegramOptions:
     quiet_hours: tuple[int, int] | None = None
     timezone: str | None = None
     mode: str = "full"
+    albums: bool = True  # ≥ 2 pictures: one album (nashra.channels.tgalbum)
 
     @classmethod
     def from_mapping(
@@ -72,6 +76,9 @@ class TelegramOptions:
         silent = options.get("silent", False)
         if not isinstance(silent, bool):
             raise ConfigError("silent قيمة منطقية — true/false", where=where)
+        albums = options.get("albums", True)
+        if not isinstance(albums, bool):
+            raise ConfigError("albums قيمة منطقية — true/false", where=where)
         quiet = options.get("quiet_hours")
         hours: tuple[int, int] | None = None
         if quiet is not None:
@@ -100,6 +107,7 @@ class TelegramOptions:
             quiet_hours=hours,
             timezone=timezone,
             mode=str(mode),
+            albums=albums,
         )
 
     def quiet(self, at: datetime) -> bool:

@@ -79,9 +79,11 @@ def preview_text(config: Config, store: Store, article_id: int, channel: Channel
     parts = channel.plan(post)
     if any(p.kind is not PartKind.POST for p in parts):  # messages with Telegram's limits
         for i, part in enumerate(parts):
-            photo = part.kind is PartKind.PHOTO
+            photo = part.kind in (PartKind.PHOTO, PartKind.ALBUM)
             limit = tg.CAPTION_LIMIT if photo else tg.TEXT_LIMIT
             kind = f"صورة {part.image}" if photo else "نص"
+            if part.kind is PartKind.ALBUM:
+                kind = f"ألبوم — album ×{len(part.images)}: " + " ".join(part.images)
             size = tg.length(part.body)
             out.append(f"── الجزء {i + 1}/{len(parts)} · {kind} · {size}/{limit} UTF-16 ──")
             out.append(part.body)

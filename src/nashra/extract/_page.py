@@ -23,8 +23,10 @@ from nashra.extract._choose import choose_author, choose_outlet, choose_title, s
 from nashra.extract._cleanup import strip_edges, strip_lead
 from nashra.extract._dates import choose_dates
 from nashra.extract._evidence import gather
+from nashra.extract._images import page_images
 from nashra.extract._meta import read_meta
 from nashra.extract._rules import RuleEffect, SiteRules
+from nashra.images import merge
 from nashra.models import Block, BlockKind, Discovered, Extracted
 
 __all__ = ["MIN_TEXT_CHARS", "PAGE_DROPS", "Run", "extract_page", "from_feed", "run_extraction"]
@@ -146,6 +148,9 @@ def run_extraction(
     if rules:
         effects = rules.apply(tree)
     prune(tree)
+    pictures = merge(
+        page_images(tree, url), (hint.image,) if hint else (), hint.images if hint else ()
+    )
     # Trafilatura's full metadata pass is not run (it was a third of the time): the evidence
     # above and its cheap meta/JSON-LD reading replace it; its byline XPath search is asked
     # only when nothing else names a person.
@@ -189,10 +194,11 @@ def run_extraction(
         published=dates.published,
         modified=dates.modified,
         outlet=outlet,
-        image=ev.image or (hint.image if hint else None),
+        image=pictures[0] if pictures else ev.image or (hint.image if hint else None),
         tags=_unique(list(ev.tags)),
         method="page",
         date_source=dates.source,
+        images=pictures,
     )
     return Run(extracted, effects)
 
@@ -237,4 +243,5 @@ def from_feed(item: Discovered, reason: str) -> Extracted:
         method="feed",
         fallback_reason=reason,
         date_source=dates.source,
+        images=merge((item.image,), item.images),
     )

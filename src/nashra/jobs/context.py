@@ -134,6 +134,7 @@ def from_json(data: dict[str, Any]) -> Discovered:
         if values.get(name):
             values[name] = datetime.fromisoformat(values[name])
     values["categories"] = tuple(values.get("categories") or ())
+    values["images"] = tuple(values.get("images") or ())
     return Discovered(**values)
 
 

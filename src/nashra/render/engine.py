@@ -24,6 +24,7 @@ TEMPLATE_VARIABLES: dict[str, str] = {
     "body": "المتن نصًا واحدًا — the body as one text",
     "url": "رابط المقال الأصلي (لا يكون فارغًا) — the original article's URL",
     "image": "رابط الصورة الرئيسية أو فارغ — lead image URL or empty",
+    "images": "روابط صور المقال بالترتيب، الرئيسية أولًا — the article's pictures, lead first",
     "topic": "الموضوع — topic or empty",
     "entities": "الكيانات: entity.text, entity.type, entity.canonical",
     "also_reported_by": "مواقع أخرى نقلت الخبر نفسه — other outlets that carried the story",
@@ -108,6 +109,7 @@ class Renderer:
             "body": "\n".join(b.text for b in article.blocks),
             "url": article.url,
             "image": article.image or "",
+            "images": list(article.images),
             "topic": enrichment.topic or "",
             "entities": list(enrichment.entities),
             "also_reported_by": [o for o in also_reported_by if o and o != article.outlet],
@@ -135,5 +137,6 @@ class Renderer:
             title=article.title,
             url=article.url,
             image=article.image,
+            images=article.images,
             hashtags=tuple(enrichment.hashtags),
         )

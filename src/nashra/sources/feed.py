@@ -14,6 +14,7 @@ from nashra.arabic.dates import parse_date
 from nashra.dedupe.urls import is_web_url
 from nashra.errors import ParseError
 from nashra.fetch import charset
+from nashra.images import Candidate, collect, in_html, merge
 from nashra.models import Discovered, Fetched, Listing, SourceSpec
 from nashra.sources._xml import root_name, wide_encoding
 from nashra.sources.base import register
@@ -86,6 +87,26 @@ def _image(entry: Any) -> str | None:
     return None
 
 
+def _images(entry: Any, base: str | None) -> tuple[str, ...]:
+    """Every picture the entry offers: media:content, image enclosures, the entry's image,
+    media:thumbnail, then the ``<img>`` of its content (nashra.images keeps the usable ones)."""
+    found: list[Candidate] = []
+    for media in entry.get("media_content", []):
+        kind = str(media.get("medium") or media.get("type") or "image")
+        if kind == "image" or kind.startswith("image/"):
+            found.append(Candidate(media.get("url"), media.get("width"), media.get("height")))
+    for link in entry.get("links", []):
+        if link.get("rel") == "enclosure" and str(link.get("type", "")).startswith("image/"):
+            found.append(Candidate(link.get("href")))
+    img = entry.get("image")
+    if isinstance(img, dict):
+        found.append(Candidate(img.get("href")))
+    for media in entry.get("media_thumbnail", []):
+        found.append(Candidate(media.get("url"), media.get("width"), media.get("height")))
+    inline = in_html(_content(entry), base) + in_html(_text(entry.get("summary")), base)
+    return merge(collect(found, base), inline)
+
+
 def _content(entry: Any) -> str | None:
     contents = entry.get("content") or []
     best = max((c.get("value", "") for c in contents), key=len, default="")
@@ -107,6 +128,7 @@ def entry_to_discovered(entry: Any, source: str, outlet: str | None) -> Discover
         categories=tuple(t["term"].strip() for t in entry.get("tags", []) if _text(t.get("term"))),
         image=_image(entry),
         outlet=outlet,
+        images=_images(entry, link if is_web_url(link) else None),
     )
 
 

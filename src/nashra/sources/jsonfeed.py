@@ -10,6 +10,7 @@ from dateutil import parser as dateutil_parser
 
 from nashra.dedupe.urls import is_web_url
 from nashra.errors import ParseError
+from nashra.images import collect, in_html, merge
 from nashra.models import Discovered, Fetched, Listing, SourceSpec
 
 
@@ -25,6 +26,17 @@ def _date(v: Any) -> datetime | None:
         return dateutil_parser.isoparse(text)
     except (ValueError, OverflowError):
         return None
+
+
+def _images(raw: dict[str, Any], content: str | None, base: str | None) -> tuple[str, ...]:
+    """``image``, ``banner_image``, image ``attachments`` (their ``mime_type``), then the
+    ``<img>`` of ``content_html``."""
+    found: list[str | None] = [_s(raw.get("image")), _s(raw.get("banner_image"))]
+    attachments = raw.get("attachments")
+    for att in attachments if isinstance(attachments, list) else []:
+        if isinstance(att, dict) and str(att.get("mime_type", "")).startswith("image/"):
+            found.append(_s(att.get("url")))
+    return merge(collect(found, base), in_html(content, base))
 
 
 def _author(item: dict[str, Any], feed: dict[str, Any]) -> str | None:
@@ -75,6 +87,7 @@ def parse_json_feed(fetched: Fetched, spec: SourceSpec) -> Listing:
                 categories=tuple(str(t) for t in tags) if isinstance(tags, list) else (),
                 image=image if is_web_url(image) else None,
                 outlet=outlet,
+                images=_images(raw, content, url if is_web_url(url) else None),
             )
         )
     return Listing(items=tuple(items), title=outlet, kind="feed")

@@ -33,6 +33,7 @@ from nashra.arabic import clean_display, fold_digits
 from nashra.arabic.dates import parse_date
 from nashra.dedupe.urls import is_web_url
 from nashra.errors import NashraError, ParseError
+from nashra.images import collect
 from nashra.models import Discovered, Fetched, Listing, SourceSpec
 from nashra.sources._xml import GZIP_MAGIC, gunzip_bounded, root_name, xml_parser
 from nashra.sources.base import register
@@ -103,6 +104,7 @@ def _url_item(el: etree._Element, spec: SourceSpec, outlet: str | None) -> Disco
         keywords = _keywords(_text(_child(news, "keywords")))
         name = _text(_child(news, "publication", "name")) or outlet
     image = _text(_child(el, "image", "loc"))
+    pictures = [_text(_child(c, "loc")) for c in el if _local(c.tag) == "image"]
     return Discovered(
         source=spec.name,
         url=loc,
@@ -113,6 +115,7 @@ def _url_item(el: etree._Element, spec: SourceSpec, outlet: str | None) -> Disco
         categories=keywords,
         image=image if is_web_url(image) else None,
         outlet=name,
+        images=collect(pictures, loc),
     )
 
 

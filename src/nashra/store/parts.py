@@ -25,6 +25,7 @@ def _part(m: Any) -> Part:
         kind=PartKind(m["kind"]),
         body=m["body"],
         image=m["image"],
+        images=tuple(m["images"] or ()),
         state=PartState(m["state"]),
         remote_id=m["remote_id"],
         attempts=m["attempts"],
@@ -52,6 +53,7 @@ def add_parts(conn: sa.Connection, post_id: int, planned: Sequence[Part], first:
                 kind=part.kind.value,
                 body=part.body,
                 image=part.image,
+                images=list(part.images) if part.images else None,
                 state=PartState.PENDING.value,
             )
         )

@@ -78,6 +78,7 @@ articles = sa.Table(
     sa.Index("ix_articles_story_id", "story_id"),  # migration 10: story members, attribution
     sa.Index("ix_articles_duplicate_of", "duplicate_of"),
     sa.Index("ix_articles_source_id", "source", "id"),
+    sa.Column("images", sa.JSON),  # migration 50: every usable picture, the lead first
 )
 
 posts = sa.Table(
@@ -103,6 +104,7 @@ posts = sa.Table(
     sa.Column("updated_at", UTC, nullable=False),
     sa.Column("sent_at", UTC),
     sa.Column("edit_after", UTC),  # migration 11: a pending edit waits until then (pacing)
+    sa.Column("images", sa.JSON),  # migration 50: the article's pictures (a Telegram album)
     sa.UniqueConstraint("article_id", "channel", name="uq_posts_article_channel"),
     sa.Index("ix_posts_channel_state", "channel", "state", "id"),
 )
@@ -176,6 +178,7 @@ post_parts = sa.Table(
     sa.Column("last_error", Text),
     sa.Column("claimed_at", UTC),
     sa.Column("sent_at", UTC),
+    sa.Column("images", sa.JSON),  # migration 50: an album's photos, in order
     sa.UniqueConstraint("post_id", "idx", name="uq_post_parts_post_idx"),
 )
 

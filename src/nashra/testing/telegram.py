@@ -5,17 +5,18 @@
         ... point a channel's ``api_base`` at ``tg.url`` ...
         tg.accepted   # what a reader of the channel would see
 
-Implemented: getMe, sendMessage, sendPhoto, editMessageText, editMessageCaption, forwardMessage,
-deleteMessage. Message ids count up one by one per chat, as in a channel or supergroup; a deleted
-message is gone for forwardMessage ("message to forward not found"), editMessageText ("message to
-edit not found") and deleteMessage ("message to delete not found"). Limits as the
-Bot API documents them: 1-4096 characters of text and ≤ 1024 of caption *after entity parsing*
-(counted here in UTF-16 units), parse_mode=HTML with Telegram's tag subset and only the
+Implemented: getMe, sendMessage, sendPhoto, sendMediaGroup, editMessageText, editMessageCaption,
+forwardMessage, deleteMessage, deleteMessages (albums and refused photo URLs:
+``nashra.testing._tgalbum``). Message ids count up one by one per chat, as in a channel or
+supergroup; a deleted message is gone for forwardMessage ("message to forward not found"),
+editMessageText ("message to edit not found") and deleteMessage ("message to delete not found").
+Limits as the Bot API documents them: 1-4096 characters of text and ≤ 1024 of caption *after entity
+parsing* (counted here in UTF-16 units), parse_mode=HTML with Telegram's tag subset and only the
 ``&lt; &gt; &amp; &quot;`` named entities (400 "can't parse entities" otherwise), 20 messages per
-``chat_window`` seconds per chat and 30 per second per bot (429 with parameters.retry_after),
-403 for a chat that kicked the bot, 400 "chat not found", 400 with migrate_to_chat_id for a group
-that became a supergroup. Its HTML is parsed with the standard library's HTMLParser, not with
-nashra's own splitter, so the two can disagree and a test will notice.
+``chat_window`` seconds per chat and 30 per second per bot (429 with parameters.retry_after), 403
+for a chat that kicked the bot, 400 "chat not found", 400 with migrate_to_chat_id for a group that
+became a supergroup. Its HTML is parsed with the standard library's HTMLParser, not with nashra's
+own splitter, so the two can disagree and a test will notice.
 
 Optional fields are checked as the Bot API documents them (``nashra.testing._tgextras``):
 ``reply_markup`` (an inline keyboard of URL buttons), ``link_preview_options`` (and which link a
@@ -38,6 +39,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl
 
+from nashra.testing._tgalbum import AlbumMethods, photo_error
 from nashra.testing._tgextras import Extras, check_extras
 from nashra.testing.faults import FakeServer, Faults, QuietServer, hang, reset
 
@@ -132,6 +134,7 @@ class Accepted:
     preview: str | None = None
     preview_above: bool = False
     silent: bool = False
+    media_group_id: str | None = None  # the album it belongs to (sendMediaGroup)
 
 
 class _Reply(Exception):
@@ -142,7 +145,7 @@ class _Reply(Exception):
         self.parameters = parameters
 
 
-class FakeTelegram(FakeServer):
+class FakeTelegram(AlbumMethods, FakeServer):
     def __init__(
         self,
         tokens: set[str] | None = None,
@@ -164,6 +167,8 @@ class FakeTelegram(FakeServer):
         self.requests: list[tuple[float, str, str, str]] = []  # (at, token, method, chat)
         self.early: list[tuple[float, str, str]] = []  # (at, token, method)
         self.rate_limited = 0
+        self.refused: dict[str, str] = {}  # photo URL → Telegram's error (refuse_photo)
+        self.media_groups = 0
         self.delay = 0.0  # seconds every reply is held back (a slow service)
         self._blocked_until: dict[str, float] = {}
         self._sends: dict[str, list[float]] = {}
@@ -261,13 +266,13 @@ class FakeTelegram(FakeServer):
             raise _Reply(400, f"Bad Request: {what}")
         return text, source
 
-    def _pace(self, token: str, chat: Chat, now: float) -> None:
+    def _pace(self, token: str, chat: Chat, now: float, count: int = 1) -> None:
         recent = [t for t in self._sends.get(chat.id, []) if t > now - self.chat_window]
-        if len(recent) >= self.chat_limit:
+        if len(recent) + count > self.chat_limit:
             retry = max(1, math.ceil(recent[0] + self.chat_window - now))
             raise _Reply(429, f"Too Many Requests: retry after {retry}", retry_after=retry)
         second = [t for t in self._bot_sends.get(token, []) if t > now - 1.0]
-        if len(second) >= self.bot_per_second:
+        if len(second) + count > self.bot_per_second:
             raise _Reply(429, "Too Many Requests: retry after 1", retry_after=1)
 
     def _accept(self, token: str, method: str, payload: dict[str, Any]) -> Any:
@@ -278,6 +283,10 @@ class FakeTelegram(FakeServer):
             return self._edit(method, payload)
         if method == "deleteMessage":
             return self._delete(payload)
+        if method == "deleteMessages":
+            return self._delete_many(payload)
+        if method == "sendMediaGroup":
+            return self._media_group(token, payload, now)
         if method == "forwardMessage":
             return self._forward(token, payload, now)
         chat = self._chat(payload)
@@ -286,8 +295,9 @@ class FakeTelegram(FakeServer):
             photo = None
         else:
             photo = str(payload.get("photo", ""))
-            if not photo.startswith(("http://", "https://")):
-                raise _Reply(400, "Bad Request: wrong file identifier/HTTP URL specified")
+            refused = photo_error(photo, self.refused)
+            if refused:
+                raise _Reply(400, f"Bad Request: {refused}")
             text, source = self._text(payload, "caption", 1024)
         extras = self._extras(method, payload, source)
         self._pace(token, chat, now)
@@ -353,7 +363,8 @@ class FakeTelegram(FakeServer):
             raise _Reply(400, "Bad Request: message to edit not found")
         key, limit = ("caption", 1024) if method == "editMessageCaption" else ("text", 4096)
         if (key == "caption") != (found[0].photo is not None):
-            raise _Reply(400, "Bad Request: there is no text in the message to edit")
+            what = "caption" if key == "caption" else "text"
+            raise _Reply(400, f"Bad Request: there is no {what} in the message to edit")
         text, source = self._text(payload, key, limit)
         extras = self._extras(method, payload, source)
         if text == found[0].text and extras.buttons == found[0].buttons:
@@ -446,6 +457,8 @@ _METHODS = {
     "editMessageCaption",
     "forwardMessage",
     "deleteMessage",
+    "sendMediaGroup",
+    "deleteMessages",
 }
 
 

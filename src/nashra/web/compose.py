@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nashra.render import telegram as tg
@@ -87,22 +88,27 @@ def from_plain(plain: str, original: str, is_html: bool) -> str:
 
 @dataclass(frozen=True, slots=True)
 class PreviewPart:
-    kind: str  # text | photo
+    kind: str  # text | photo | album
     image: str | None
     html: str  # sanitized, for our page
     length: int  # after entity parsing, UTF-16 units
     limit: int
+    images: tuple[str, ...] = ()  # an album's photos, in order
 
 
-def preview_parts(parts: list[tuple[str, str, str | None]], is_html: bool) -> list[PreviewPart]:
-    """(kind, body, image) of each planned message → what the page shows."""
+def preview_parts(
+    parts: Sequence[tuple[str, str, str | None] | tuple[str, str, str | None, tuple[str, ...]]],
+    is_html: bool,
+) -> list[PreviewPart]:
+    """(kind, body, image[, album photos]) of each planned message → what the page shows."""
     out = []
-    for kind, body, image in parts:
+    for kind, body, image, *more in parts:
         source = body if is_html else tg.escape(body)
-        limit = tg.CAPTION_LIMIT if kind == "photo" else tg.TEXT_LIMIT
+        limit = tg.CAPTION_LIMIT if kind in ("photo", "album") else tg.TEXT_LIMIT
         try:
             size = tg.length(source)
         except tg.BadHTML:
             size = tg.u16(body)
-        out.append(PreviewPart(kind, image, sanitize_html(source), size, limit))
+        images = tuple(more[0]) if more else ()
+        out.append(PreviewPart(kind, image, sanitize_html(source), size, limit, images))
     return out

@@ -86,7 +86,7 @@ class Desk:
         stored = outbox.get(conn, p.id)
         planned = list(ch.plan(stored)) if ch is not None and stored is not None else []
         if any(x.kind is not PartKind.POST for x in planned):  # messages (Telegram's)
-            return preview_parts([(x.kind.value, x.body, x.image) for x in planned], True)
+            return preview_parts([(x.kind.value, x.body, x.image, x.images) for x in planned], True)
         return preview_parts([("text", p.text, None)], self.is_html(p.channel))
 
     # -- review --------------------------------------------------------------------------------

@@ -172,6 +172,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.source": ("المصدر", "Source"),
     "review.part": ("رسالة", "message"),
     "review.photo": ("صورة", "photo"),
+    "review.album": ("ألبوم صور", "album"),
     "error.title": ("خطأ", "Error"),
 }
 
