@@ -22,6 +22,7 @@ technology), then, only if fewer than three, the best unconfirmed but clean name
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Sequence
@@ -33,7 +34,7 @@ from nashra.enrich.entities import Found
 from nashra.enrich.gazetteer import Gazetteer
 from nashra.enrich.hashtags import hashtag
 from nashra.enrich.policy import TagPolicy
-from nashra.enrich.tagcheck import clean_tag, unglue
+from nashra.enrich.tagcheck import clean_tag, folded_words, unglue
 from nashra.enrich.tagcontext import MentionKind, mention_kind, team_country
 from nashra.enrich.tagger import Tagger
 
@@ -52,11 +53,19 @@ _BOILER = re.compile(
     r"ذات صلة|مقالات|اقرأ المزيد|شاهد أيضا|شاهد أيضًا|تابعونا|اشترك)"
 )
 _MENU_LINE_WORDS = 4
+_HEADLINE_WORDS = 14  # two or more such lines running, no sentence end: links to other stories
+_SENTENCE_END = frozenset('.؟?!:"»”)…')
 CONFIDENT = 0.8
 SPORT_COUNTRY_MENTIONS = 4  # chosen on the tuning samples (bench/judge_hashtags.py)
 EARLY_WORDS = 80  # the body's first words, where a story names its subjects
 UNSURE = 0.6
 _SURE_KINDS = frozenset({"country", "capital", "city"})
+_FILLER = folded_words("مدينة")
+_HYPHENS = frozenset("-‐‑–")
+_MEDIA_HEADS = folded_words(
+    "صحيفة لصحيفة بصحيفة وصحيفة وكالة لوكالة بوكالة ووكالة قناة لقناة بقناة موقع لموقع "
+    "مجلة لمجلة شبكة لشبكة إذاعة لإذاعة تلفزيون"
+)
 # A news agency or an outlet, whatever list it comes from: quoted, not the story.
 _MEDIA_WORDS = frozenset(map(norm_word, ["أنباء", "الأنباء", "للأنباء", "وكالة"]))
 _DATELINE = re.compile(
@@ -134,7 +143,8 @@ class _Cand:
 
 
 def boilerplate_ranges(text: str, title_end: int) -> list[tuple[int, int]]:
-    """Body lines that are not the article: read-also pointers and menus (3+ short lines)."""
+    """Body lines that are not the article: read-also pointers, menus (3+ short lines), runs of
+    headline-like lines (links to other stories) and the dateline; each range once, in order."""
     out: list[tuple[int, int]] = []
     lines: list[tuple[int, int, str]] = []
     pos = title_end + 1
@@ -144,6 +154,17 @@ def boilerplate_ranges(text: str, title_end: int) -> list[tuple[int, int]]:
     m = _DATELINE.match(text[title_end + 1 :])
     if m and len(m.group().split()) <= 7:
         out.append((title_end + 1, title_end + 1 + m.end()))  # القاهرة - / دبي، الإمارات (CNN) --
+    headlines: list[tuple[int, int]] = []
+    for a, b, line in lines:
+        bare = bool(line) and line[-1] not in _SENTENCE_END and len(line.split()) <= _HEADLINE_WORDS
+        if bare:
+            headlines.append((a, b))
+            continue
+        if len(headlines) >= 2:
+            out.extend(headlines)  # related-story headlines between paragraphs (BBC, CNN)
+        headlines = []
+    if len(headlines) >= 2:
+        out.extend(headlines)
     run: list[tuple[int, int]] = []
     for a, b, line in lines:
         if line and _BOILER.match(line):
@@ -157,7 +178,7 @@ def boilerplate_ranges(text: str, title_end: int) -> list[tuple[int, int]]:
         run = []
     if len(run) >= 3:
         out.extend(run)
-    return out
+    return sorted(set(out))
 
 
 def _paragraph_starts(text: str, title_end: int) -> list[int]:
@@ -258,20 +279,30 @@ def _merge_teams(cands: list[_Cand]) -> list[_Cand]:
     return [c for c in cands if c.tag not in gone]
 
 
+def _name_words(tag: str) -> tuple[str, ...]:
+    """A tag's folded words, without ``مدينة`` (``#مطار_مدينة_الحديدة`` is ``#مطار_الحديدة``)."""
+    return tuple(w for w in (norm_word(x) for x in tag[1:].split("_")) if w not in _FILLER)
+
+
 def _merge_contained(cands: list[_Cand], n_par: int) -> list[_Cand]:
     """One tag for a name and the longer name containing it (#كيم / #كيم_جونغ_أون, #غزة /
     #قطاع_غزة): a person keeps the longer form, a place or organisation the more salient."""
-    words = {c.tag: tuple(c.tag[1:].split("_")) for c in cands}
+    words = {c.tag: _name_words(c.tag) for c in cands}
     gone: set[str] = set()
     for small in sorted(cands, key=lambda c: len(words[c.tag])):
         for big in cands:
-            if big is small or big.tag in gone or small.tag in gone or big.type != small.type:
+            if big is small or big.tag in gone or small.tag in gone:
                 continue
+            if big.type != small.type and len(words[small.tag]) < 2:
+                continue  # #سوريا inside #قوات_سوريا_الديمقراطية is another name
             w, big_w = words[small.tag], words[big.tag]
             n = len(w)
-            if len(big_w) <= n or not any(big_w[i : i + n] == w for i in range(len(big_w) - n + 1)):
+            same = big_w == w
+            starts = range(len(big_w) - n + 1)
+            inside = len(big_w) > n and any(big_w[i : i + n] == w for i in starts)
+            if not (same or inside):
                 continue
-            keep, drop = (big, small)
+            keep, drop = (small, big) if same else (big, small)
             # A person keeps the full name unless it was said once and the short form is the
             # story's (والدا بيوني سيستو once, بيوني سيستو throughout).
             bonus = 1.0 if small.type == "person" else 0.0
@@ -308,24 +339,33 @@ def rank_entity_hashtags(
     written = " " + " ".join(t.norm for t in tokens) + " "
     uses_ta = text.count("ة") >= 5  # an outlet that writes every ة as ه is read as written
     cands: dict[str, _Cand] = {}
+    tag_of: dict[tuple[str, str], tuple[str | None, bool]] = {}  # one lookup per name
     for f in found:
         if f.type not in _TYPE_WEIGHT:
             continue
         if any(a <= f.start < b for a, b in boiler):
             continue
-        alias = policy.alias(f.canonical)
-        tag: str | None = hashtag(alias or f.hashtag or f.canonical)
-        if tag and not alias:
-            tag = unglue(tag, gazetteer, segmenter, clusters, written)
-        if not tag or policy.blocked(tag):
+        name = (f.canonical, f.hashtag)
+        if name not in tag_of:
+            alias = policy.alias(f.canonical)
+            tag: str | None = hashtag(alias or f.hashtag or f.canonical)
+            if tag and not alias:
+                tag = unglue(tag, gazetteer, segmenter, clusters, written)
+            tag_of[name] = (tag if tag and not policy.blocked(tag) else None, bool(alias))
+        tag, alias_given = tag_of[name]
+        if not tag:
             continue
+        if text[f.end : f.end + 1] in _HYPHENS and text[f.end + 1 : f.end + 2].isalpha():
+            continue  # مون جاي-إن: the name goes on past the span
         key = norm_word(tag[1:])  # #كيم_جونغ_اون and #كيم_جونغ_أون are one tag
         c = cands.get(key)
         if c is None:
             c = cands[key] = _Cand(tag, f.type, f.kind, f.start)
         if not c.kind and f.kind:
             c.kind = f.kind  # the tagger's span first, the gazetteer's kind later
-        if alias:
+        if not c.kind and f.first > 0 and tokens[f.first - 1].norm in _MEDIA_HEADS:
+            c.kind = "media"  # صحيفة "ديلي ميل", وكالة رويترز: quoted, not the story
+        if alias_given:
             c.evidence.add("alias")
         c.evidence.add(f.rule)
         c.confidence = max(c.confidence, f.confidence)
@@ -342,7 +382,7 @@ def rank_entity_hashtags(
             c.mentions += 1
             c.in_lead = c.in_lead or f.start < lead_end
             c.early = c.early or f.start < early_end
-            c.paragraphs.add(sum(1 for s in starts if s <= f.start))
+            c.paragraphs.add(bisect.bisect_right(starts, f.start))
     for cat in categories:
         if "،" in cat or "," in cat:
             continue  # a comma-joined keyword string is not one name

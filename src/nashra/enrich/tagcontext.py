@@ -7,6 +7,8 @@
   too. A place whose every mention is a venue or locative one, with at least one venue mention,
   is where the story happens, not what it is about: the host of a World Cup in a story about a
   match. It gets no tag; the same country playing (``أمام روسيا``, ``منتخب روسيا``) does.
+  A competition named after a place is no mention of the place either (``بطولة فرنسا
+  المفتوحة``, ``دوري أبطال أوروبا``).
 * **A national team is its country.** ``#منتخب_البرتغال`` or ``#المنتخب_البرتغالي`` beside
   ``#البرتغال`` is one name twice: the team's tag joins the country's.
 """
@@ -15,16 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from nashra.enrich._text import Token, norm_word
+from nashra.enrich._text import Token, norm_word, proclitic_forms
 from nashra.enrich.tagcheck import folded_words
 
 __all__ = ["MentionKind", "mention_kind", "team_country"]
 
 _TOURNAMENT = folded_words(
-    "مونديال المونديال بمونديال لمونديال ومونديال كأس العالم نهائيات النهائيات بنهائيات "
-    "البطولة بطولة المقامة المقام تستضيف استضافة المضيفة المستضيفة المنظم المنظمة "
-    "الأولمبياد أولمبياد دورة الألعاب"
+    "مونديال المونديال كأس نهائيات النهائيات البطولة بطولة أبطال دوري الأولمبياد أولمبياد "
+    "الألعاب تستضيف استضافة المضيفة المستضيفة المقامة المقام"
 )
+_EVENT_AFTER = folded_words("المفتوحة")
 _LOCATIVE_WORDS = frozenset(map(norm_word, ["في", "إلى", "الى", "من", "داخل", "حاليا"]))
 _WINDOW = 5  # words before a mention where a tournament word makes it a venue
 
@@ -45,10 +47,11 @@ def mention_kind(tokens: Sequence[Token], first: int, last: int, clitic: str) ->
     k = first
     while k > 0 and first - k < _WINDOW and tokens[k].joined:
         k -= 1
-        if tokens[k].norm in _TOURNAMENT:
-            return MentionKind.VENUE
-    if last < len(tokens) and tokens[last].joined and _year(tokens[last]):
-        return MentionKind.VENUE
+        if any(form in _TOURNAMENT for form in proclitic_forms(tokens[k].norm)):
+            return MentionKind.VENUE  # بمونديال روسيا, ببطولة فرنسا المفتوحة, دوري أبطال أوروبا
+    after = tokens[last] if last < len(tokens) and tokens[last].joined else None
+    if after is not None and (_year(after) or after.norm in _EVENT_AFTER):
+        return MentionKind.VENUE  # روسيا 2018, فرنسا المفتوحة
     if clitic[-1:] in ("ب", "ل"):
         return MentionKind.LOCATIVE
     if first > 0 and tokens[first].joined and tokens[first - 1].norm in _LOCATIVE_WORDS:
