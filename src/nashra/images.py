@@ -4,7 +4,8 @@ Every stage that finds pictures (feed entries, the page's metadata and body) giv
 ``collect``; ``merge`` joins the stages' tuples with the lead image first. A candidate is kept
 when it is an absolute http(s) URL that does not name a tracking pixel, a logo, an icon, an
 avatar, a sprite or a placeholder, is not a vector or an animation (Telegram sends neither as a
-photo), and is not smaller than ``MIN_SIDE`` pixels where the page says its size. Two URLs are the
+photo), and is not smaller than ``MIN_SIDE`` pixels where the page (or a resizer's ``WxH`` in the
+URL) says its size. Two URLs are the
 same picture when they differ only in scheme, a ``www.``, the query string or a WordPress-style
 size suffix (``photo-300x200.jpg`` is ``photo.jpg``); the first one seen is kept.
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
@@ -29,6 +30,7 @@ __all__ = [
     "collect",
     "in_html",
     "merge",
+    "picture_keys",
     "same_key",
     "usable",
 ]
@@ -43,7 +45,7 @@ _NOT_A_PHOTO = re.compile(
     re.I,
 )
 _NOT_A_PHOTO_DIR = re.compile(
-    r"/(?:logos?|icons?|favicons?|avatars?|sprites?|ads|emojis?|badges?|pixels?)/", re.I
+    r"/(?:logos?|icons?|favicons?|avatars?|sprites?|ads|banners?|emojis?|badges?|pixels?)/", re.I
 )
 _HOSTS_NOT_PHOTOS = (
     "doubleclick.net",
@@ -59,6 +61,11 @@ _HOSTS_NOT_PHOTOS = (
     "s.w.org",
 )
 _BAD_EXT = (".svg", ".svgz", ".gif", ".ico", ".bmp", ".tif", ".tiff")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_HEX = re.compile(r"(?<![0-9a-z])[0-9a-f]{16,}(?![0-9a-z])")
+# yyyymm, yyyymmdd, yyyymmddhhmm[ss]: a day shared by different photos, not a picture's id
+_DATE = re.compile(r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:\d\d(?:\d{4}(?:\d\d)?)?)?")
+_PATH_SIZE = re.compile(r"(?<![0-9])([1-9]\d{1,3})x([1-9]\d{1,3})(?![0-9])")
 _SIZE_SUFFIX = re.compile(r"-\d{2,4}x\d{2,4}(?=\.[a-z0-9]{3,4}$)", re.I)
 
 
@@ -108,6 +115,9 @@ def usable(
         return None
     if _NOT_A_PHOTO_DIR.search(path):
         return None
+    sizes = _PATH_SIZE.findall(path)
+    if sizes and width is None and height is None:  # a resizer's last WxH says the size
+        width, height = sizes[-1]
     for side in (width, height):
         px = _pixels(side)
         if px is not None and px < MIN_SIDE:
@@ -122,19 +132,54 @@ def same_key(url: str) -> str:
     return host + _SIZE_SUFFIX.sub("", parts.path)
 
 
+def picture_keys(url: str) -> frozenset[str]:
+    """Every key by which another URL is the same picture: ``same_key``, and on the same host
+    the file's own ids (its UUIDs, hex digests and numbers of 6+ digits that are not dates, all
+    of them alike) or its file name when it is long enough to be the picture's own. A resizer's
+    path that embeds the original URL (``/fit-in/750x0/https%3A%2F%2F…``) is read for the
+    embedded one. Crops of one photo (``…_v16_9_1600.jpeg`` / ``…_v1_1_400.jpeg``,
+    ``16x9/name.jpg`` / ``1x1/name.jpg``) are one picture."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    path = unquote(parts.path)
+    inner = re.search(r"https?://[^?#]+", path)
+    if inner:
+        host = (urlsplit(inner.group(0)).hostname or host).lower().removeprefix("www.")
+        path = urlsplit(inner.group(0)).path
+    name = path.rstrip("/").rsplit("/", 1)[-1].lower()
+    keys = {same_key(url)}
+    stem = _SIZE_SUFFIX.sub("", name).rsplit(".", 1)[0]
+    if len(stem) >= 12:
+        keys.add(f"{host}#file:{stem}")
+    ids = _UUID.findall(name)
+    rest = _UUID.sub(" ", name)
+    ids += [t for t in _HEX.findall(rest) if re.search(r"[a-f]", t) and re.search(r"\d", t)]
+    numbers = re.findall(r"(?<![0-9a-z])\d{6,}(?![0-9a-z])", rest)
+    ids += [t for t in numbers if not _DATE.fullmatch(t)]
+    if ids:  # every id of the file: a shared article id beside the photo's own is not enough
+        keys.add(f"{host}#ids:{','.join(sorted(ids))}")
+    return frozenset(keys)
+
+
 def collect(
     candidates: Iterable[Candidate | str | None], base: str | None = None
 ) -> tuple[str, ...]:
-    """The usable pictures among ``candidates``, in order, each once."""
-    out: dict[str, str] = {}
+    """The usable pictures among ``candidates``, in order, each once (``picture_keys``)."""
+    out: list[str] = []
+    seen: set[str] = set()
     for c in candidates:
         cand = c if isinstance(c, Candidate) else Candidate(c)
         url = usable(cand.url, base, cand.width, cand.height)
-        if url is not None:
-            out.setdefault(same_key(url), url)
+        if url is None:
+            continue
+        keys = picture_keys(url)
+        if keys & seen:
+            continue
+        seen |= keys
+        out.append(url)
         if len(out) >= MAX_IMAGES:
             break
-    return tuple(out.values())
+    return tuple(out)
 
 
 def merge(*groups: Iterable[str | None]) -> tuple[str, ...]:
