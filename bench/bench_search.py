@@ -210,6 +210,25 @@ def build_pg(url: str, n: int) -> None:
     print(f"  built {n:,} articles in {took:.0f} s ({n / took:,.0f}/s), database {mib:,.0f} MiB")
 
 
+def pg_db(url: str, n: int) -> str:
+    import sqlalchemy as sa
+
+    return str(sa.make_url(url).set(database=f"nashra_bench_search_{n}"))
+
+
+def pg_exists(url: str) -> bool:
+    import sqlalchemy as sa
+
+    target = sa.make_url(url)
+    admin = sa.create_engine(target.set(database="postgres"))
+    with admin.connect() as conn:
+        found = conn.execute(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}
+        ).first()
+    admin.dispose()
+    return found is not None
+
+
 def fresh_pg(url: str, n: int) -> str:
     import sqlalchemy as sa
 
@@ -347,6 +366,13 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="20k articles, fewer rounds")
     ap.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     ap.add_argument("--pg-url", default=os.environ.get("NASHRA_TEST_PG_URL", ""))
+    ap.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="build each archive once and keep it: SQLite files in DIR, PostgreSQL databases"
+        " by name; a later run with the same --keep reuses them (delete them afterwards)",
+    )
+    ap.add_argument("--build-only", action="store_true", help="build (or reuse), do not measure")
     args = ap.parse_args()
     if not DATA.is_dir():
         sys.exit(f"corpus missing: {DATA}")
@@ -357,31 +383,39 @@ def main() -> None:
             sys.exit("--backend postgresql needs --pg-url or NASHRA_TEST_PG_URL")
         print(f"PostgreSQL (tsvector + GIN), {os.cpu_count()} cores; times in ms")
         for n in args.sizes:
-            url = fresh_pg(args.pg_url, n)
-            child = mp.get_context("fork").Process(target=build_pg, args=(url, n))
-            child.start()
-            child.join()
-            if child.exitcode:
-                sys.exit(f"build failed for {n}")
+            url = pg_db(args.pg_url, n)
+            if not (args.keep and pg_exists(url)):
+                fresh_pg(args.pg_url, n)
+                _child(build_pg, url, n)
             print(f"-- {n:,} articles ({date.today()})")
             try:
-                measure(url, n, args.rounds, args.baseline_rounds)
+                if not args.build_only:
+                    measure(url, n, args.rounds, args.baseline_rounds)
             finally:
-                drop_pg(url)
+                if not args.keep:
+                    drop_pg(url)
         return
     print(f"SQLite {sqlite3.sqlite_version}, {os.cpu_count()} cores; times in ms")
     with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
         for n in args.sizes:
-            db = Path(tmp) / f"a{n}.db"
-            # Built in a child process so the corpus never counts in the measuring process's RSS.
-            child = mp.get_context("fork").Process(target=build, args=(db, n))
-            child.start()
-            child.join()
-            if child.exitcode:
-                sys.exit(f"build failed for {n}")
+            db = Path(args.keep or tmp) / f"a{n}.db"
+            if not (args.keep and db.exists()):
+                db.unlink(missing_ok=True)
+                _child(build, db, n)
             print(f"-- {n:,} articles ({date.today()})")
-            measure(f"sqlite:///{db}", n, args.rounds, args.baseline_rounds)
-            db.unlink()
+            if not args.build_only:
+                measure(f"sqlite:///{db}", n, args.rounds, args.baseline_rounds)
+            if not args.keep:
+                db.unlink()
+
+
+def _child(target: Any, *args: Any) -> None:
+    """Build in a child process, so the corpus never counts in the measuring process's RSS."""
+    child = mp.get_context("fork").Process(target=target, args=args)
+    child.start()
+    child.join()
+    if child.exitcode:
+        sys.exit(f"build failed: {args}")
 
 
 if __name__ == "__main__":

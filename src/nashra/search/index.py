@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from nashra.arabic import normalize
 from nashra.search import pg
 from nashra.search.query import stripped
-from nashra.store import schema
+from nashra.store import counts, schema
 
 __all__ = ["facet_rows", "fts_row", "index_article", "reindex_all", "sync_index"]
 
@@ -137,6 +137,7 @@ def _write(conn: sa.Connection, rows: Sequence[Any], *, replace: bool) -> None:
         conn.execute(facets.insert(), facet_values)
     stamp = datetime.now(UTC)
     conn.execute(docs.insert(), [dict(article_id=i, indexed_at=stamp) for i in ids])
+    counts.maybe_compact(conn)  # PostgreSQL: fold the count deltas now and then
 
 
 def index_article(conn: sa.Connection, article_id: int) -> bool:

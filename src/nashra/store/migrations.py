@@ -32,6 +32,7 @@ from nashra.store.steps import (
     v061_host_slots,
     v062_job_queue,
     v063_pg_outlet_index,
+    v064_counts,
 )
 
 Step = Callable[[sa.Connection], None]
@@ -63,6 +64,11 @@ MIGRATIONS: list[tuple[int, str, Step]] = [
     (61, "host slots: per-host politeness across workers", v061_host_slots.up),
     (62, "job queue: procrastinate's tables (PostgreSQL)", v062_job_queue.up),
     (63, "search on PostgreSQL: outlet and source indexes", v063_pg_outlet_index.up),
+    (
+        64,
+        "counts kept by triggers: articles, outlets, topics, posts, channels, events",
+        v064_counts.up,
+    ),
 ]
 
 

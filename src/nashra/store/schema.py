@@ -146,6 +146,25 @@ search_docs = sa.Table(
     sa.Column("indexed_at", UTC, nullable=False),
 )
 
+# -- counts (migration 64, nashra.store.counts): kept by triggers in the writer's transaction ----
+counts = sa.Table(
+    "counts",
+    metadata,
+    sa.Column("kind", Text, primary_key=True),  # articles, duplicates, outlet, topic, posts, ...
+    sa.Column("key", Text, primary_key=True),  # '' for a total
+    sa.Column("n", sa.BigInteger, nullable=False),
+)
+
+# PostgreSQL: each statement's net change per key, folded into counts by counts.compact().
+count_deltas = sa.Table(
+    "count_deltas",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    sa.Column("kind", Text, nullable=False),
+    sa.Column("key", Text, nullable=False),
+    sa.Column("n", sa.BigInteger, nullable=False),
+)
+
 # One row per entity, hashtag and topic of an article: search filters and the trends page.
 search_facets = sa.Table(
     "search_facets",

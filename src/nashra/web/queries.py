@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from nashra.dedupe import storyindex
 from nashra.dedupe.listing import list_stories
 from nashra.models import PostState
-from nashra.store import schema
+from nashra.store import counts, schema
 from nashra.store.util import aware
 
 __all__ = [
@@ -158,8 +158,8 @@ def posts_of_article(
 
 
 def channels(conn: sa.Connection) -> list[str]:
-    q = sa.select(posts.c.channel).distinct().order_by(posts.c.channel)
-    return [r[0] for r in conn.execute(q)]
+    """Channels with posts (kept counts, not a ``DISTINCT`` over every post)."""
+    return list(counts.totals(conn, "channel"))
 
 
 def article(conn: sa.Connection, article_id: int) -> ArticleView | None:
@@ -236,28 +236,13 @@ def related(conn: sa.Connection, story_id: int) -> list[tuple[int, str]]:
     return [(k, titles[k]) for k in ids if k in titles]
 
 
-# The filter lists scan the archive: keep them until an article is added (its max id moves).
-_LISTS: dict[tuple[str, str, int], list[str]] = {}
-
-
-def _cached(conn: sa.Connection, name: str, q: sa.Select[tuple[str]]) -> list[str]:
-    top = conn.execute(sa.select(sa.func.max(art.c.id))).scalar() or 0
-    key = (str(conn.engine.url), name, int(top))
-    if key not in _LISTS:
-        if len(_LISTS) > 64:
-            _LISTS.clear()
-        _LISTS[key] = [str(r[0]) for r in conn.execute(q)]
-    return _LISTS[key]
-
-
 def outlets(conn: sa.Connection) -> list[str]:
-    q = sa.select(art.c.outlet).where(art.c.outlet.is_not(None)).distinct().order_by(art.c.outlet)
-    return _cached(conn, "outlets", q)
+    """The search form's outlet list: kept counts (``nashra.store.counts``), not a scan."""
+    return list(counts.totals(conn, "outlet"))
 
 
 def topics(conn: sa.Connection) -> list[str]:
-    q = sa.select(facets.c.value).where(facets.c.kind == "topic").distinct()
-    return _cached(conn, "topics", q.order_by(facets.c.value))
+    return list(counts.totals(conn, "topic"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,19 +282,15 @@ def trends(conn: sa.Connection, kind: str, *, days: int = 14, top: int = 8) -> l
 
 
 def metrics(conn: sa.Connection) -> dict[str, Any]:
-    """Counts for /metrics and /healthz."""
+    """Counts for /metrics and /healthz (kept counts: no scan of articles, posts or events)."""
     src = schema.sources
-    ev = schema.events
-    n_articles = conn.execute(sa.select(sa.func.count()).select_from(art)).scalar_one()
-    dupes = conn.execute(
-        sa.select(sa.func.count()).where(art.c.duplicate_of.is_not(None))
-    ).scalar_one()
-    by_state: dict[str, int] = dict(
-        conn.execute(sa.select(posts.c.state, sa.func.count()).group_by(posts.c.state)).all()
-    )
-    events = conn.execute(
-        sa.select(ev.c.kind, ev.c.code, sa.func.count()).group_by(ev.c.kind, ev.c.code)
-    ).all()
+    n_articles = counts.total(conn, "articles")
+    dupes = counts.total(conn, "duplicates")
+    by_state = counts.totals(conn, "posts")
+    events = []
+    for key, n in counts.totals(conn, "events").items():
+        kind, _, code = key.partition("/")
+        events.append((kind, code, n))
     sources = conn.execute(
         sa.select(src.c.name, src.c.last_fetch_at, src.c.consecutive_errors, src.c.disabled)
     ).all()
@@ -386,7 +367,8 @@ def story_outlets(conn: sa.Connection, keys: set[int]) -> dict[int, list[tuple[i
     key = story_key()
     q = (
         sa.select(key, art.c.id, sa.func.coalesce(art.c.outlet, art.c.source))
-        .where(key.in_(keys), art.c.deleted_at.is_(None))
+        # the key's two halves, each through its index (the coalesce itself has none)
+        .where(sa.or_(art.c.id.in_(keys), art.c.story_id.in_(keys)), art.c.deleted_at.is_(None))
         .order_by(art.c.id)
     )
     out: dict[int, list[tuple[int, str]]] = {}
