@@ -51,6 +51,7 @@ from nashra.arabic import clean_display, normalize
 from nashra.search import RELEVANCE_WINDOW, SearchFilters, search
 from nashra.search.index import FTS_INSERT, fts_row, index_article
 from nashra.search.pg import doc_vector
+from nashra.search.query import facet_lexemes
 from nashra.settings import load_config
 from nashra.store import Store
 
@@ -125,10 +126,16 @@ def synth(args: tuple[int, int, int, str]) -> tuple[list[tuple[Any, ...]], ...]:
         blocks = json.dumps([["p", p] for p in body], ensure_ascii=False)
         arts.append((i, f"b:{i}", "s", f"https://e.org/{i}", title, f"outlet{i % 14}", day,
                      blocks, mt, mx, str(i), day, day))  # fmt: skip
-        ftss.append(fts_row(i, mt, mx) if backend == "sqlite" else (i, doc_vector(mt, mx)))
-        docs.append((i, day))
         entity = f"كيان {rnd.choices(range(1, ENTITIES + 1), weights)[0]}"
         topic = rnd.choice(TOPICS)
+        lexemes = facet_lexemes(
+            f"outlet{i % 14}", "s", [("entity", normalize(entity)), ("topic", normalize(topic))]
+        )
+        if backend == "sqlite":
+            ftss.append(fts_row(i, mt, mx, lexemes))
+        else:
+            ftss.append((i, doc_vector(mt, mx, lexemes)))
+        docs.append((i, day))
         facets += [(i, "entity", entity, normalize(entity), day[:10]),
                    (i, "topic", topic, normalize(topic), day[:10])]  # fmt: skip
     return arts, ftss, docs, facets

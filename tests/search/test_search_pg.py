@@ -119,3 +119,37 @@ def test_update_and_tombstone_reach_the_index(both: dict[str, Any]) -> None:
     with store.read() as conn:
         assert search(conn, "الزيتون").hits == ()
     assert ids  # the seeded docs are still there
+
+
+def test_relevance_puts_title_matches_first_and_pages_through_both_tiers(
+    both: dict[str, Any],
+) -> None:
+    """PostgreSQL's relevance: every match whose title holds the query's words, newest first,
+    then the rest, newest first; pages cut across the two tiers without losing or repeating one."""
+    store = both["pg"]
+    made: list[tuple[int, bool]] = []
+    with store.tx() as conn:
+        for i in range(11):
+            in_title = i % 3 == 0
+            doc = {
+                "title": f"مهرجان القمح رقم {i}" if in_title else f"خبر عادي رقم {i}",
+                "body": f"نص عن مهرجان القمح {i}." if not in_title else f"نص الخبر {i}.",
+                "outlet": "منفذ القمح",
+            }
+            art, enr = make_article(f"wheat{i}", doc)
+            new_id = articles.insert(conn, art, enr)
+            index_article(conn, new_id)
+            made.append((new_id, in_title))
+    want = [i for i, t in sorted(made, reverse=True) if t] + [
+        i for i, t in sorted(made, reverse=True) if not t
+    ]
+    for f in (SearchFilters(), SearchFilters(outlet="منفذ القمح")):
+        with store.read() as conn:
+            got = []
+            for page in range(1, 6):
+                result = search(conn, "مهرجان القمح", f, page=page, per_page=3, sort="relevance")
+                got += [h.article_id for h in result.hits]
+                assert result.has_next == (page * 3 < len(want))
+        assert got == want
+    with store.read() as conn:  # another outlet's filter finds none of them
+        assert search(conn, "القمح", SearchFilters(outlet="منفذ آخر"), sort="relevance").hits == ()

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from nashra.arabic import normalize
 from nashra.search import pg
-from nashra.search.query import stripped
+from nashra.search.query import facet_lexemes, fts5_tag, stripped
 from nashra.store import counts, schema
 
 __all__ = ["facet_rows", "fts_row", "index_article", "reindex_all", "sync_index"]
@@ -31,7 +31,9 @@ docs = schema.search_docs
 facets = schema.search_facets
 art = schema.articles
 
-FTS_INSERT = "INSERT INTO articles_fts(rowid, title, body, stitle, sbody) VALUES (?, ?, ?, ?, ?)"
+FTS_INSERT = (
+    "INSERT INTO articles_fts(rowid, title, body, stitle, sbody, tags) VALUES (?, ?, ?, ?, ?, ?)"
+)
 
 
 def shadow(text: str) -> str:
@@ -39,9 +41,16 @@ def shadow(text: str) -> str:
     return " ".join(stripped(t) for t in text.split())
 
 
-def fts_row(article_id: int, match_title: str, match_text: str) -> tuple[int, str, str, str, str]:
-    """The values one article puts into ``articles_fts``."""
-    return (article_id, match_title, match_text, shadow(match_title), shadow(match_text))
+def fts_row(
+    article_id: int, match_title: str, match_text: str, facets: Iterable[str] = ()
+) -> tuple[int, str, str, str, str, str]:
+    """The values one article puts into ``articles_fts``; ``facets`` from ``facet_lexemes``."""
+    tags = " ".join(fts5_tag(lex) for lex in facets)
+    return (article_id, match_title, match_text, shadow(match_title), shadow(match_text), tags)
+
+
+def _lexemes(r: Any, facets: list[dict[str, Any]]) -> list[str]:
+    return facet_lexemes(r.outlet, r.source, [(f["kind"], f["match"]) for f in facets])
 
 
 def _day(published: datetime | None, created: datetime | None) -> str | None:
@@ -94,6 +103,8 @@ def _rows(conn: sa.Connection, where: sa.ColumnElement[bool], limit: int | None 
             art.c.match_title,
             art.c.match_text,
             art.c.enrichment,
+            art.c.outlet,
+            art.c.source,
             art.c.published_utc,
             art.c.created_at,
             art.c.deleted_at,
@@ -120,24 +131,31 @@ def _write(conn: sa.Connection, rows: Sequence[Any], *, replace: bool) -> None:
         elif _is_pg(conn):
             conn.execute(sa.delete(pg.fts_pg).where(pg.fts_pg.c.article_id.in_(ids)))
     live = [r for r in rows if r.deleted_at is None]
+    per_article = {
+        r.id: facet_rows(r.id, r.enrichment, _day(r.published_utc, r.created_at)) for r in live
+    }
     if _is_sqlite(conn) and live:
-        values = [fts_row(r.id, r.match_title, r.match_text) for r in live]
+        values = [
+            fts_row(r.id, r.match_title, r.match_text, _lexemes(r, per_article[r.id])) for r in live
+        ]
         conn.exec_driver_sql(FTS_INSERT, values)
     elif _is_pg(conn) and live:
         conn.execute(
             sa.text(
                 f"INSERT INTO {pg.TABLE} (article_id, doc) VALUES (:id, CAST(:doc AS tsvector))"
             ),
-            [{"id": r.id, "doc": pg.doc_vector(r.match_title, r.match_text)} for r in live],
+            [{"id": r.id, "doc": _pg_doc(r, per_article[r.id])} for r in live],
         )
-    facet_values = [
-        f for r in live for f in facet_rows(r.id, r.enrichment, _day(r.published_utc, r.created_at))
-    ]
+    facet_values = [f for r in live for f in per_article[r.id]]
     if facet_values:
         conn.execute(facets.insert(), facet_values)
     stamp = datetime.now(UTC)
     conn.execute(docs.insert(), [dict(article_id=i, indexed_at=stamp) for i in ids])
     counts.maybe_compact(conn)  # PostgreSQL: fold the count deltas now and then
+
+
+def _pg_doc(r: Any, facets: list[dict[str, Any]]) -> str:
+    return pg.doc_vector(r.match_title, r.match_text, _lexemes(r, facets))
 
 
 def index_article(conn: sa.Connection, article_id: int) -> bool:

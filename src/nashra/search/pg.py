@@ -10,23 +10,35 @@ are written as a ``tsvector`` literal, position by position, like FTS5's four co
     the same, clitics off weight B / D, at the same positions, each lexeme marked with ``~``
 
 so a phrase matches within one form (exact, or every token with its proclitics removed), exactly
-as ``{title body} : "…"`` / ``{stitle sbody} : "…"`` does in FTS5. The query is our parse tree
-(``nashra.search.query``: words, "phrases", prefix*, AND / OR / NOT, -word, parentheses) written
-as a ``tsquery`` literal: every lexeme quoted, the operators ours, so no input injects syntax.
+as ``{title body} : "…"`` / ``{stitle sbody} : "…"`` does in FTS5. Lexemes without positions
+follow (migration 65): every title token marked ``^`` (and ``^~`` clitic-free), and the filter
+terms (``nashra.search.query.facet_lexemes``: ``@o:`` outlet and source, ``@t:`` topic, ``@e:``
+entity). No normalized word contains ``^`` or ``@``, so no query reaches them by accident. The
+query is our parse tree (``nashra.search.query``: words, "phrases", prefix*, AND / OR / NOT,
+-word, parentheses) written as a ``tsquery`` literal: every lexeme quoted, the operators ours,
+so no input injects syntax.
 
 Why not the built-in pieces: ``to_tsvector('arabic', …)`` stems and folds by its own rules, so a
 query could find on one backend what it misses on the other (and the snowball stemmer conflates
-words our folding keeps apart); ``websearch_to_tsquery`` has no prefix search and no
-parentheses, and it would re-tokenize what we already normalized. Our tree does what it does
-and more, with the same meaning on SQLite and PostgreSQL.
+words our folding keeps apart); ``websearch_to_tsquery`` re-tokenizes with a configuration's
+parser and knows no prefix search, parentheses, clitic-free forms or our filter lexemes: our
+parser reads the same syntax (quotes, OR, -word) and more, with the same meaning on SQLite and
+PostgreSQL. ``pg_trgm`` (substrings) has no FTS5 counterpart here, so the two backends would
+find different articles; a prefix (``تصري*``) goes through the GIN index.
 
-Order: ``date`` walks newest first (the planner picks the primary key walked backwards with the
-``@@`` test per row for a common word, or the GIN bitmap and a top-N sort for a rare one);
-``relevance`` ranks with ``ts_rank`` the newest ``window`` matches, as on SQLite.
+Why the GIN index must answer alone: a vector averages 4.3 KB and lives in TOAST, so reading one
+costs about 20 µs (a TOAST index probe and its chunks); ``ts_rank`` over the newest 5,000
+matches took 80–130 ms at 100k articles, and a filter tested on ``articles`` read one article
+row per match. So: the filters are lexemes ANDed into the query (the GIN intersects them),
+``date`` walks newest first, and ``relevance`` is two tiers, each newest first: the matches with
+every query word in the title (``^`` lexemes), then the others (``title_tsquery``). A vector is
+read only to check a phrase's positions, or for the ``window=None`` baseline (``ts_rank`` over
+every match).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -34,7 +46,15 @@ from sqlalchemy.dialects.postgresql import ARRAY, REAL, TSQUERY
 
 from nashra.search.query import Node, Or, Query, Term, stripped
 
-__all__ = ["TABLE", "doc_vector", "fts_pg", "matches", "rank", "tsquery"]
+__all__ = [
+    "TABLE",
+    "doc_vector",
+    "fts_pg",
+    "matches",
+    "rank",
+    "title_tsquery",
+    "tsquery",
+]
 
 TABLE = "articles_fts_pg"
 fts_pg = sa.table(TABLE, sa.column("article_id", sa.Integer), sa.column("doc"))
@@ -43,14 +63,18 @@ SHADOW = "~"
 # ts_rank weights {D, C, B, A}: title exact A, title shadow B, text exact C, text shadow D —
 # the proportions of FTS5's bm25(10, 1, 5, 0.5) over (title, body, stitle, sbody).
 RANK_WEIGHTS = "{0.05, 0.1, 0.5, 1.0}"
+# Lexemes no query word can spell (the matching form has no "^" or "@"), without positions:
+TITLE = "^"  # ^token, ^~token: the token is in the title (the relevance tier, from the GIN alone)
+# The filters' terms (nashra.search.query.facet_lexemes, "@o:…") are lexemes without positions too.
 
 
 def _quote(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def doc_vector(match_title: str, match_text: str) -> str:
-    """The ``tsvector`` literal of one article (cast with ``CAST(:v AS tsvector)``)."""
+def doc_vector(match_title: str, match_text: str, facets: Iterable[str] = ()) -> str:
+    """The ``tsvector`` literal of one article (cast with ``CAST(:v AS tsvector)``); ``facets``
+    from ``facet_lexemes``."""
     where: dict[str, list[str]] = {}
 
     def put(tokens: list[str], start: int, exact: str, shadow: str) -> None:
@@ -64,7 +88,12 @@ def doc_vector(match_title: str, match_text: str) -> str:
     title = match_title.split()
     put(title, 1, "A", "B")
     put(match_text.split(), len(title) + 2, "C", "D")
-    return " ".join(f"{_quote(lex)}:{','.join(dict.fromkeys(ps))}" for lex, ps in where.items())
+    marks = [TITLE + t for t in title] + [TITLE + SHADOW + stripped(t) for t in title]
+    bare = dict.fromkeys(m for m in [*marks, *facets] if m != TITLE + SHADOW)
+    return " ".join(
+        [f"{_quote(lex)}:{','.join(dict.fromkeys(ps))}" for lex, ps in where.items()]
+        + [_quote(lex) for lex in bare]
+    )
 
 
 def _phrase(tokens: tuple[str, ...], prefix: bool, mark: str = "") -> str:
@@ -85,20 +114,49 @@ def _node(node: Node) -> str:
     return "(" + " & ".join(parts) + ")"
 
 
-def tsquery(query: Query) -> str:
-    """The ``tsquery`` literal for a non-empty query (cast with ``CAST(:q AS tsquery)``)."""
+def _title(node: Node) -> str:
+    """The node with every word found in the title (phrases: their words, in any order)."""
+    if isinstance(node, Term):
+        last = len(node.tokens) - 1
+        parts = [
+            f"({_quote(TITLE + t)}{':*' * (node.prefix and i == last)}"
+            f" | {_quote(TITLE + SHADOW + b)}{':*' * (node.prefix and i == last)})"
+            for i, (t, b) in enumerate(zip(node.tokens, node.shadow, strict=True))
+        ]
+        return "(" + " & ".join(parts) + ")"
+    sep = " | " if isinstance(node, Or) else " & "
+    return "(" + sep.join(_title(n) for n in node.items) + ")"
+
+
+def tsquery(query: Query, required: Iterable[str] = ()) -> str:
+    """The ``tsquery`` literal for a non-empty query (cast with ``CAST(:q AS tsquery)``), with
+    the ``required`` lexemes (``filter_lexemes``) ANDed in."""
     if query.root is None:
         raise ValueError("empty query")
-    return _node(query.root)
+    return " & ".join([_node(query.root), *(_quote(lex) for lex in required)])
+
+
+def title_tsquery(query: Query) -> str:
+    """Every word of the query in the title (its exclusions left to ``tsquery``)."""
+    if query.root is None:
+        raise ValueError("empty query")
+    return _title(query.root)
 
 
 def _q(query: Query) -> sa.ColumnElement[Any]:
     return sa.cast(sa.literal(tsquery(query)), TSQUERY)
 
 
-def matches(query: Query) -> sa.ColumnElement[bool]:
-    """``doc @@ query``: served by the GIN index."""
-    return fts_pg.c.doc.op("@@")(_q(query))
+def matches(
+    query: Query, required: Iterable[str] = (), title: bool | None = None
+) -> sa.ColumnElement[bool]:
+    """``doc @@ query`` (with the filter lexemes; ``title`` True: every word in the title, False:
+    not all of them): served by the GIN index alone, no document is read for it unless a phrase
+    needs its positions checked."""
+    text = tsquery(query, required)
+    if title is not None:
+        text = f"({text}) & {'' if title else '!'}{title_tsquery(query)}"
+    return fts_pg.c.doc.op("@@")(sa.cast(sa.literal(text), TSQUERY))
 
 
 def rank(query: Query, doc: sa.ColumnElement[Any] | None = None) -> sa.ColumnElement[Any]:

@@ -18,12 +18,24 @@ cannot use is dropped rather than failing: a search box never answers with an er
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from nashra.arabic import normalize, strip_clitics
 
-__all__ = ["And", "Node", "Or", "Query", "Term", "parse_query"]
+__all__ = [
+    "And",
+    "Node",
+    "Or",
+    "Query",
+    "Term",
+    "facet_lexemes",
+    "filter_lexemes",
+    "fts5_match",
+    "fts5_tag",
+    "parse_query",
+]
 
 MAX_TERMS = 32  # more than this is not a search, it is a paste
 MAX_DEPTH = 16  # nested parentheses beyond this are read as if absent (no recursion past it)
@@ -204,11 +216,41 @@ def parse_query(text: str) -> Query:
     return Query(text=text, root=root, terms=tuple(parser.terms))
 
 
+# -- filters as index terms (both backends) ------------------------------------------------------
+# An article's outlet and source, topic and entities are terms of its index entry, so a filter is
+# one more term the index intersects with the words (no article row is read to test it):
+# @o:outlet or source, @t:topic, @e:entity (matching forms, as in search_facets). No query word
+# can spell one: the matching form has no "@" or ":".
+FACET = "@"
+FACET_KINDS = {"topic": "t", "entity": "e"}
+
+
+def facet_lexemes(
+    outlet: str | None, source: str | None, facets: Iterable[tuple[str, str]]
+) -> list[str]:
+    """The filter terms of one article (``facets``: ``(kind, match)`` as in ``search_facets``)."""
+    out = [f"{FACET}o:{name}" for name in dict.fromkeys((outlet, source)) if name]
+    out += [f"{FACET}{FACET_KINDS[k]}:{m}" for k, m in facets if k in FACET_KINDS and m]
+    return list(dict.fromkeys(out))
+
+
+def filter_lexemes(outlet: str | None, facets: Iterable[tuple[str, str]]) -> list[str]:
+    """The terms a search's filters require (spelt as ``facet_lexemes`` spells them)."""
+    return facet_lexemes(outlet, None, facets)
+
+
+def fts5_tag(lexeme: str) -> str:
+    """A filter term as one FTS5 token: ``z`` and the hex of its UTF-8 (unicode61 splits on
+    "@" and ":"); migration 66 spells it ``'z' || lower(hex(…))``."""
+    return "z" + lexeme.encode("utf-8").hex()
+
+
 # -- FTS5 ----------------------------------------------------------------------------------------
 # Columns of the index (see nashra.search.index): the matching form of title and text, and the same
 # with proclitics removed from every token (the "shadow", for وواشنطن → واشنطن).
 EXACT_COLUMNS = "{title body}"
 SHADOW_COLUMNS = "{stitle sbody}"
+TEXT_COLUMNS = "{title body stitle sbody}"  # never the filter terms' column (tags)
 
 
 def _fts_string(tokens: tuple[str, ...], prefix: bool) -> str:
@@ -221,7 +263,7 @@ def _fts(node: Node) -> str:
         exact = _fts_string(node.tokens, node.prefix)
         shadow = _fts_string(node.shadow, node.prefix)
         if shadow == exact:  # one phrase over every column: bm25 counts each phrase's hits
-            return exact  # across the whole index, so half the phrases is half that cost
+            return f"{TEXT_COLUMNS} : {exact}"  # across the index: half the phrases, half that
         return f"({EXACT_COLUMNS} : {exact} OR {SHADOW_COLUMNS} : {shadow})"
     if isinstance(node, Or):
         return "(" + " OR ".join(_fts(n) for n in node.items) + ")"
@@ -231,8 +273,10 @@ def _fts(node: Node) -> str:
     return "(" + out + ")" if node.exclude else out
 
 
-def fts5_match(query: Query) -> str:
-    """The FTS5 ``MATCH`` expression for a non-empty query."""
+def fts5_match(query: Query, required: Iterable[str] = ()) -> str:
+    """The FTS5 ``MATCH`` expression for a non-empty query, with the filter terms ``required``
+    (``filter_lexemes``) ANDed in."""
     if query.root is None:
         raise ValueError("empty query")
-    return _fts(query.root)
+    tags = [f'tags : "{fts5_tag(lex)}"' for lex in required]
+    return " AND ".join([f"({_fts(query.root)})" if tags else _fts(query.root), *tags])

@@ -33,6 +33,8 @@ from nashra.store.steps import (
     v062_job_queue,
     v063_pg_outlet_index,
     v064_counts,
+    v065_pg_search_tiers,
+    v066_fts_tags,
 )
 
 Step = Callable[[sa.Connection], None]
@@ -69,6 +71,12 @@ MIGRATIONS: list[tuple[int, str, Step]] = [
         "counts kept by triggers: articles, outlets, topics, posts, channels, events",
         v064_counts.up,
     ),
+    (
+        65,
+        "search on PostgreSQL: filter and title lexemes in the document vectors (reindex)",
+        v065_pg_search_tiers.up,
+    ),
+    (66, "search on SQLite: filter terms in the FTS5 table (a tags column)", v066_fts_tags.up),
 ]
 
 
