@@ -153,3 +153,33 @@ def test_relevance_puts_title_matches_first_and_pages_through_both_tiers(
         assert got == want
     with store.read() as conn:  # another outlet's filter finds none of them
         assert search(conn, "القمح", SearchFilters(outlet="منفذ آخر"), sort="relevance").hits == ()
+
+
+def test_a_date_range_pages_through_every_match_in_it(both: dict[str, Any]) -> None:
+    """A short date range on PostgreSQL walks its id bounds and checks the dates of the ids it
+    finds a chunk at a time: pages of both orders hold every match inside, none outside, once."""
+    store = both["pg"]
+    inside: list[int] = []
+    with store.tx() as conn:
+        for i in range(130):
+            day = "2019-03" if i % 4 == 0 else "2019-05"  # three in four are outside the range
+            doc = {
+                "title": f"موسم الحصاد {i}",
+                "body": f"نص عن الحصاد رقم {i}.",
+                "published": f"{day}-{1 + i % 28:02d}T08:00:00+00:00",
+            }
+            art, enr = make_article(f"harvest{i}", doc)
+            new_id = articles.insert(conn, art, enr)
+            index_article(conn, new_id)
+            if i % 4 == 0:
+                inside.append(new_id)
+    f = SearchFilters(date_from=date(2019, 3, 1), date_to=date(2019, 3, 31))
+    for sort in ("date", "relevance"):
+        got: list[int] = []
+        with store.read() as conn:
+            for page in range(1, 30):
+                result = search(conn, "الحصاد", f, page=page, per_page=7, sort=sort)  # type: ignore[arg-type]
+                got += [h.article_id for h in result.hits]
+                if not result.has_next:
+                    break
+        assert got == sorted(inside, reverse=True), sort
