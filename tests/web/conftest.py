@@ -89,6 +89,9 @@ def populate(store: Store) -> tuple[dict[str, int], dict[str, int]]:
             found = articles.get(conn, ids[key])
             assert found is not None
             post = replace(tg.render(found[0], found[1], "tg"), image="https://example.org/a.jpg")
+            if key == "tatweel":  # several pictures: the review queue previews an album
+                album = tuple(f"https://example.org/{c}.jpg" for c in "abcdefg")
+                post = replace(post, images=album)
             pid = outbox.add(conn, post, PostState.HELD)
             assert pid is not None
             posts[f"tg_{key}"] = pid

@@ -191,3 +191,15 @@ def test_search_sort_is_echoed_and_kept_by_the_pager(site: Site) -> None:
         site.base + "/search", params={"q": "واشنطن", "sort": "relevance", "page": 2}
     ).text
     assert "السابق" in second and "sort=relevance" in second  # the pager keeps the order
+
+
+def test_review_previews_an_album_with_its_photos_in_order(site: Site) -> None:
+    with httpx.Client(base_url=site.base) as c:
+        _login(c)
+        page = c.get("/admin/review").text
+    card = page[page.index(f'id="review-{site.posts["tg_tatweel"]}"') :]
+    album = card[card.index('<div class="album">') :]
+    album = album[: album.index("</div>")]
+    want = [f"https://example.org/{c}.jpg" for c in "abcdefg"]
+    assert re.findall(r'<img src="([^"]+)"', album) == want
+    assert card.index('ألبوم صور <bdi dir="ltr">7</bdi>') < card.index("</form>")  # its label
