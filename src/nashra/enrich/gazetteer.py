@@ -70,6 +70,7 @@ class Gazetteer:
     def __init__(self, items: Iterable[tuple[Entry, Sequence[str]]] = ()) -> None:
         self._index: dict[tuple[str, ...], Entry] = {}
         self._longest: dict[str, int] = {}  # first folded word → longest sequence it starts
+        self._words: dict[str, tuple[str, ...]] = {}  # name → its folded words (get/has ask often)
         for entry, aliases in items:
             self.add(entry, aliases)
 
@@ -82,12 +83,21 @@ class Gazetteer:
             if not key:
                 continue
             self._index[key] = entry
+            self._words.clear()
             if len(key) > self._longest.get(key[0], 0):
                 self._longest[key[0]] = len(key)
 
+    def _folded(self, name: str) -> tuple[str, ...]:
+        words = self._words.get(name)
+        if words is None:
+            if len(self._words) > 100_000:
+                self._words.clear()  # a worker that runs for months stays bounded
+            words = self._words[name] = tuple(tokenize(name))
+        return words
+
     def get(self, name: str) -> Entry | None:
         """The entry whose alias is exactly ``name`` (folded), trying proclitic forms."""
-        words = tokenize(name)
+        words = self._folded(name)
         if not words:
             return None
         for form in proclitic_forms(words[0]):
@@ -98,8 +108,8 @@ class Gazetteer:
 
     def has(self, name: str) -> bool:
         """Whether ``name`` (folded) is an alias exactly as written, no proclitic tried."""
-        words = tokenize(name)
-        return bool(words) and tuple(words) in self._index
+        words = self._folded(name)
+        return bool(words) and words in self._index
 
     def aliases(self) -> dict[tuple[str, ...], Entry]:
         return dict(self._index)

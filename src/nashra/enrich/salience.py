@@ -329,7 +329,8 @@ def rank_entity_hashtags(
     source_tags: Sequence[str] = (),
 ) -> tuple[str, ...]:
     """3–7 hashtags: confirmed entities by salience, the topic, then the source's fixed tags."""
-    boiler = boilerplate_ranges(text, title_end)
+    boiler = boilerplate_ranges(text, title_end)  # sorted lines, none inside another
+    boiler_starts = [a for a, _ in boiler]
     starts = _paragraph_starts(text, title_end)
     lead_end = starts[1] if len(starts) > 1 else len(text)
     body_words = [t for t in tokens if t.start > title_end]
@@ -343,8 +344,9 @@ def rank_entity_hashtags(
     for f in found:
         if f.type not in _TYPE_WEIGHT:
             continue
-        if any(a <= f.start < b for a, b in boiler):
-            continue
+        k = bisect.bisect_right(boiler_starts, f.start) - 1
+        if k >= 0 and f.start < boiler[k][1]:
+            continue  # in a boilerplate line
         name = (f.canonical, f.hashtag)
         if name not in tag_of:
             alias = policy.alias(f.canonical)
