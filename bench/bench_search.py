@@ -307,32 +307,118 @@ def time_case(store: Store, case: Case, rounds: int, **kw: Any) -> tuple[float, 
     return pct(samples, 50), pct(samples, 95)
 
 
-def time_pages(store: Store, url: str, rounds: int) -> float:
+PAGES = [
+    "/",
+    "/?page=3",
+    "/search?q=واشنطن",
+    "/search?q=ولي+العهد&sort=relevance",
+    "/search?q=في&outlet=outlet3&sort=relevance",
+    "/search?q=في&topic=اقتصاد&sort=relevance",
+    "/search?q=في&entity=كيان+1500&sort=relevance",
+    "/search?topic=اقتصاد",
+    "/article/1",
+    "/article/500",
+    "/stories",
+    "/trends",
+    "/healthz",
+    "/metrics",
+    "/api/search?q=الرياض",
+]
+
+
+def add_posts(store: Store) -> None:
+    """One sent post per article (the home page lists posts), once per archive."""
+    import sqlalchemy as sa
+
+    with store.tx() as conn:
+        if conn.execute(sa.text("SELECT 1 FROM posts LIMIT 1")).first():
+            return
+        conn.execute(
+            sa.text(
+                "INSERT INTO posts (article_id, channel, state, text, title, url, hashtags,"
+                " attempts, needs_edit, created_at, updated_at)"
+                " SELECT id, 'web', 'sent', title, title, url, '[]', 0, false, created_at,"
+                " updated_at FROM articles ORDER BY id"
+            )
+        )
+
+
+class Ingest(threading.Thread):
+    """Articles arriving while pages are timed: one every ``every`` seconds, stored, indexed and
+    posted in one transaction each, as the pipeline does."""
+
+    def __init__(self, store: Store, every: float = 0.2) -> None:
+        super().__init__(daemon=True)
+        self.store, self.every, self.stop, self.stored = store, every, threading.Event(), 0
+
+    def run(self) -> None:
+        import sqlalchemy as sa
+
+        from nashra.store import schema
+
+        k = 0
+        while not self.stop.wait(self.every):
+            k += 1
+            with self.store.tx() as conn:
+                top = conn.execute(sa.select(sa.func.max(schema.articles.c.id))).scalar() or 0
+                now = datetime.now()
+                title = f"خبر وارد {k} عن الرياض"
+                conn.execute(
+                    schema.articles.insert().values(
+                        id=top + 1, identity=f"ingest:{top + 1}", source="s",
+                        url=f"https://e.org/in/{top + 1}", title=title, outlet="outlet1",
+                        published_utc=now, blocks=[["p", title]], categories=[],
+                        method="feed", match_title=normalize(title),
+                        match_text=normalize(title), content_hash=f"in{top + 1}",
+                        enrichment={"topic": "اقتصاد", "entities": [], "hashtags": []},
+                        created_at=now, updated_at=now,
+                    )
+                )  # fmt: skip
+                index_article(conn, top + 1)
+                conn.execute(
+                    schema.posts.insert().values(
+                        article_id=top + 1, channel="web", state="sent", text=title,
+                        title=title, url=f"https://e.org/in/{top + 1}", hashtags=[],
+                        created_at=now, updated_at=now,
+                    )
+                )  # fmt: skip
+            self.stored += 1
+
+
+def time_pages(store: Store, url: str, rounds: int) -> dict[str, float]:
+    """p95 per page (ms) with articles arriving meanwhile."""
     import uvicorn
 
     from nashra.web import create_app
 
+    add_posts(store)
     cfg = load_config(data={"database": {"url": url}}, env={})
     app = create_app(cfg, store=store, password_hash=None)
     server = uvicorn.Server(uvicorn.Config(app, port=8791, log_level="warning", lifespan="off"))
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:
         time.sleep(0.05)
-    paths = ["/search?q=واشنطن", "/article/1", "/article/500", "/search?q=ولي+العهد"]
-    samples = []
-    with httpx.Client(base_url="http://127.0.0.1:8791") as c:
-        for p in paths:
-            c.get(p)
+    samples: dict[str, list[float]] = {p: [] for p in PAGES}
+    ingest = Ingest(store)
+    with httpx.Client(base_url="http://127.0.0.1:8791", timeout=60) as c:
+        for p in PAGES:
+            assert c.get(p).status_code == 200, p
+        ingest.start()
         for _ in range(rounds):
-            for p in paths:
+            for p in PAGES:
                 t = time.perf_counter()
-                assert c.get(p).status_code == 200
-                samples.append(time.perf_counter() - t)
+                assert c.get(p).status_code == 200, p
+                samples[p].append(time.perf_counter() - t)
+        ingest.stop.set()
+        ingest.join()
     server.should_exit = True
     while server.started and not getattr(server, "_stopped", True):
         time.sleep(0.05)
     time.sleep(0.3)
-    return pct(samples, 95)
+    print(f"  pages while {ingest.stored} articles arrived (one every {ingest.every} s), p95 ms:")
+    for p, xs in samples.items():
+        print(f"    {p:48} {pct(xs, 95):8.1f}")
+    return {p: pct(xs, 95) for p, xs in samples.items()}
 
 
 def measure(url: str, n: int, rounds: int, base_rounds: int) -> None:
@@ -354,12 +440,12 @@ def measure(url: str, n: int, rounds: int, base_rounds: int) -> None:
             flush=True,
         )
     arrivals = time_after_arrivals(store, rounds)
-    page = time_pages(store, url, rounds)
+    page = max(time_pages(store, url, rounds).values())
     store.close()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"=> {n:,} articles: worst search p95 {worst:.1f} ms (goal ≤ 50 ms at 1M),"
-        f" first search after 20 arrivals p95 {arrivals:.1f} ms, page p95 {page:.1f} ms,"
+        f" first search after 20 arrivals p95 {arrivals:.1f} ms, worst page p95 {page:.1f} ms,"
         f" peak RSS of the measuring process {rss:.0f} MiB",
         flush=True,
     )

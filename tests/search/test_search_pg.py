@@ -183,3 +183,19 @@ def test_a_date_range_pages_through_every_match_in_it(both: dict[str, Any]) -> N
                 if not result.has_next:
                     break
         assert got == sorted(inside, reverse=True), sort
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in CASES["filter_cases"] if c["query"]], ids=lambda c: c["description"]
+)
+def test_ts_rank_over_every_match_finds_the_same_articles(
+    both: dict[str, Any], case: dict[str, Any]
+) -> None:
+    """``window=None`` (ts_rank over every match: the benchmark's baseline) with each filter,
+    rare ones included, finds what the date order finds."""
+    f = _filters(case["filters"])
+    with both["pg"].read() as conn:
+        ranked = search(conn, case["query"], f, per_page=100, sort="relevance", window=None)
+        dated = search(conn, case["query"], f, per_page=100)
+    assert {h.article_id for h in ranked.hits} == {h.article_id for h in dated.hits}
+    assert ranked.hits

@@ -252,13 +252,13 @@ def _pg_ids(
     # vector read, 50 ms for one month at 100k articles).
     later = dated and bounds is not None and not rare
 
-    def ids(title: bool | None, *, join: bool = not later) -> sa.Select[Any]:
+    def ids(title: bool | None, *, join: bool = not later, collect: bool = rare) -> sa.Select[Any]:
         q = sa.select(fts.c.article_id).where(pg.matches(query, required, title))
         if dated and join:
             q = _dates(q.select_from(fts.join(art, art.c.id == fts.c.article_id)), filters)
         if bounds is not None:
             q = q.where(fts.c.article_id.between(*bounds))
-        if rare:  # all matches from the GIN index first, then sorted (see _rare_filter)
+        if collect:  # all matches from the GIN index first, then sorted (see _rare_filter)
             found = q.cte("found").prefix_with("MATERIALIZED")
             return sa.select(found.c.article_id.label("article_id"))
         return q
@@ -282,7 +282,7 @@ def _pg_ids(
     if sort == "date":
         return run(ids(None).order_by(newest), limit, offset)
     if window is None:
-        return run(ids(None).order_by(pg.rank(query).desc(), newest), limit, offset)
+        return run(ids(None, collect=False).order_by(pg.rank(query).desc(), newest), limit, offset)
     first = run(ids(True).order_by(newest), limit, offset)
     if len(first) >= limit:
         return first
