@@ -351,17 +351,22 @@ def search(
     notes: tuple[str, ...] = ()
     skip = (page - 1) * per_page
     rows: Sequence[Any]
-    if query.root is not None and chosen == "tsvector":
-        rows = _by_ids(conn, _pg_ids(conn, query, filters, sort, window, skip, per_page + 1))
+    # Filters without words are listed from the index too (their terms, newest first): the
+    # articles table walked by date, testing each one, read the whole archive for a rare entity.
+    tagged = bool(filter_lexemes(filters.outlet, _facet_values(filters)))
+    indexed = chosen != "like" and (query.root is not None or tagged)
+    order: Sort = sort if query.root is not None else "date"
+    if indexed and chosen == "tsvector":
+        rows = _by_ids(conn, _pg_ids(conn, query, filters, order, window, skip, per_page + 1))
     else:
-        if query.root is None:
+        if indexed:
+            q, notes = _fts_query(conn, query, filters, order, window)
+        elif query.root is None:
             q = _filtered(sa.select(*COLUMNS).order_by(*newest), filters)
-        elif chosen == "fts5":
-            q, notes = _fts_query(conn, query, filters, sort, window)
         else:
             q = _filtered(sa.select(*COLUMNS).where(_like(query.root)).order_by(*newest), filters)
         rows = conn.execute(q.limit(per_page + 1).offset(skip)).all()
-        if chosen == "fts5" and query.root is not None:
+        if indexed:
             rows = _by_ids(conn, [r[0] for r in rows])  # the page's rowids, in their order
     hits = tuple(
         Hit(

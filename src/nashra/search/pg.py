@@ -131,9 +131,12 @@ def _title(node: Node) -> str:
 def tsquery(query: Query, required: Iterable[str] = ()) -> str:
     """The ``tsquery`` literal for a non-empty query (cast with ``CAST(:q AS tsquery)``), with
     the ``required`` lexemes (``filter_lexemes``) ANDed in."""
-    if query.root is None:
-        raise ValueError("empty query")
-    return " & ".join([_node(query.root), *(_quote(lex) for lex in required)])
+    terms = [_quote(lex) for lex in required]
+    if query.root is None:  # a listing by filters alone
+        if not terms:
+            raise ValueError("empty query")
+        return " & ".join(terms)
+    return " & ".join([_node(query.root), *terms])
 
 
 def title_tsquery(query: Query) -> str:

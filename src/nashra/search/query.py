@@ -274,9 +274,11 @@ def _fts(node: Node) -> str:
 
 
 def fts5_match(query: Query, required: Iterable[str] = ()) -> str:
-    """The FTS5 ``MATCH`` expression for a non-empty query, with the filter terms ``required``
-    (``filter_lexemes``) ANDed in."""
-    if query.root is None:
-        raise ValueError("empty query")
+    """The FTS5 ``MATCH`` expression for a query, with the filter terms ``required``
+    (``filter_lexemes``) ANDed in; an empty query with filter terms lists the filters alone."""
     tags = [f'tags : "{fts5_tag(lex)}"' for lex in required]
+    if query.root is None:  # a listing by filters alone
+        if not tags:
+            raise ValueError("empty query")
+        return " AND ".join(tags)
     return " AND ".join([f"({_fts(query.root)})" if tags else _fts(query.root), *tags])
