@@ -9,7 +9,7 @@ that article and every article whose ``story_id`` is the key (reposts carry ``du
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -93,12 +93,17 @@ def list_stories(
     for r in conn.execute(q):
         if since is not None and aware(r[2]) is not None and aware(r[2]) < since:  # type: ignore[operator]
             break
+        if r[1] is None and min_articles > 1:
+            # A story's later articles carry its key, so a story of two or more has one among
+            # the recent articles; a lone article (the usual case) is not loaded at all.
+            continue
         k = int(r[1] or r[0])
         if k not in order:
             order.append(k)
-    found = _load(conn, order)
-    out = [s for s in found if len(s.articles) >= min_articles]
-    return out[:limit]
+    found = _load(conn, order, threads=False)
+    out = [s for s in found if len(s.articles) >= min_articles][:limit]
+    # Threads for the stories shown only (two lookups each; every candidate cost 10,000 at 5,000).
+    return [replace(s, related=tuple(i for i, _ in storyindex.related(conn, s.id))) for s in out]
 
 
 def get_story(conn: sa.Connection, key: int) -> Story | None:
@@ -106,7 +111,7 @@ def get_story(conn: sa.Connection, key: int) -> Story | None:
     return got[0] if got else None
 
 
-def _load(conn: sa.Connection, keys: list[int]) -> list[Story]:
+def _load(conn: sa.Connection, keys: list[int], *, threads: bool = True) -> list[Story]:
     if not keys:
         return []
     members: dict[int, list[Any]] = {k: [] for k in keys}
@@ -153,7 +158,7 @@ def _load(conn: sa.Connection, keys: list[int]) -> list[Story]:
         )
         posted = next((x for x in arts if x.posted), arts[0])
         outlets = tuple(dict.fromkeys(x.outlet or x.source for x in arts))
-        related = tuple(i for i, _ in storyindex.related(conn, k))
+        related = tuple(i for i, _ in storyindex.related(conn, k)) if threads else ()
         first, last = aware(rs[0].created_at), aware(rs[-1].created_at)
         assert first is not None and last is not None
         out.append(Story(k, posted.title, first, last, outlets, arts, related))
