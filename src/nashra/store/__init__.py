@@ -13,7 +13,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from nashra.store import articles, outbox, schema, sources
-from nashra.store.db import create_engine
+from nashra.store.db import READ_ONLY, create_engine
 from nashra.store.migrations import migrate
 from nashra.store.util import now
 
@@ -32,7 +32,9 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[sa.Connection]:
+        """A connection for reading (SQLite: a deferred transaction, no write lock)."""
         with self.engine.connect() as conn:
+            conn.execution_options(**{READ_ONLY: True})
             yield conn
 
     def record_event(

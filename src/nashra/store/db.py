@@ -9,6 +9,8 @@ from sqlalchemy import event
 
 from nashra.errors import StoreError
 
+READ_ONLY = "nashra_read"  # execution option of Store.read() connections
+
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # Transactions are begun by hand (BEGIN IMMEDIATE) so that writers queue on the lock at once
@@ -24,7 +26,10 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: sa.Connection) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # A read (Store.read) begins deferred: it never takes the write lock, so a web page never
+    # waits for an ingest transaction nor holds one up (WAL readers see their own snapshot).
+    deferred = conn.get_execution_options().get(READ_ONLY, False)
+    conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
 
 def _connect_args(url: str) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from nashra.store.steps import (
     v064_counts,
     v065_pg_search_tiers,
     v066_fts_tags,
+    v067_story_key_index,
 )
 
 Step = Callable[[sa.Connection], None]
@@ -77,6 +78,7 @@ MIGRATIONS: list[tuple[int, str, Step]] = [
         v065_pg_search_tiers.up,
     ),
     (66, "search on SQLite: filter terms in the FTS5 table (a tags column)", v066_fts_tags.up),
+    (67, "articles: a partial index on the story key", v067_story_key_index.up),
 ]
 
 

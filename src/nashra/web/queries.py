@@ -132,8 +132,25 @@ def latest_posts(
         q = q.where(posts.c.state.in_(states))
     if channel:
         q = q.where(posts.c.channel == channel)
-    q = q.where(art.c.deleted_at.is_(None)).order_by(posts.c.id.desc()).limit(limit).offset(offset)
-    return [_post(r._mapping) for r in conn.execute(q)]
+    q = q.add_columns(art.c.deleted_at).order_by(posts.c.id.desc())
+    return [_post(r._mapping) for r in _live(conn, q, limit, offset)]
+
+
+def _live(conn: sa.Connection, q: sa.Select[Any], limit: int, offset: int) -> list[Any]:
+    """Rows of ``q`` (newest posts first) whose article is not tombstoned, a page of them.
+
+    The tombstone is tested here, not in SQL: with ``deleted_at IS NULL`` on the joined
+    articles, SQLite (after an ``ANALYZE``) built a Bloom filter over every article first
+    (250 ms at 100k) instead of walking the newest posts."""
+    out: list[Any] = []
+    skip, chunk = 0, limit + offset + 10
+    while len(out) < offset + limit:
+        rows = conn.execute(q.limit(chunk).offset(skip)).all()
+        out += [r for r in rows if r.deleted_at is None]
+        if len(rows) < chunk:
+            break
+        skip += chunk
+    return out[offset : offset + limit]
 
 
 def posts_in(conn: sa.Connection, states: tuple[str, ...], limit: int = 200) -> list[PostView]:
@@ -404,8 +421,7 @@ def cards(
         q = q.where(posts.c.state.in_(states))
     if channel:
         q = q.where(posts.c.channel == channel)
-    q = q.where(art.c.deleted_at.is_(None)).order_by(posts.c.id.desc()).limit(limit).offset(offset)
-    rows = conn.execute(q).all()
+    rows = _live(conn, q.add_columns(art.c.deleted_at).order_by(posts.c.id.desc()), limit, offset)
     members = story_outlets(conn, {int(r.story) for r in rows})
     out = []
     for r in rows:
