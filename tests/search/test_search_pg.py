@@ -199,3 +199,41 @@ def test_ts_rank_over_every_match_finds_the_same_articles(
         dated = search(conn, case["query"], f, per_page=100)
     assert {h.article_id for h in ranked.hits} == {h.article_id for h in dated.hits}
     assert ranked.hits
+
+
+@pytest.mark.parametrize(
+    "text", ['"قوات سوريا الديمقراطية"', "النفط OR معرض", "معرض -النفط", "النفط", "الرقة"]
+)
+def test_our_parser_reads_websearch_syntax_as_postgresql_does(
+    both: dict[str, Any], text: str
+) -> None:
+    """PostgreSQL's ``websearch_to_tsquery`` (quotes, OR, -word) over the folded words finds a
+    subset of what our query finds (ours also matches each word without its proclitics), and a
+    ``-word`` excludes on both sides."""
+    import sqlalchemy as sa
+
+    from nashra.arabic import normalize
+
+    def fold(word: str) -> str:  # our folding of the word, its operator marks kept
+        core = word.strip('"').lstrip("-")
+        head = word[: len(word) - len(word.lstrip('"-'))]
+        tail = word[len(word.rstrip('"')) :]
+        return word if word == "OR" else head + normalize(core) + tail
+
+    folded = " ".join(fold(w) for w in text.split())
+    with both["pg"].read() as conn:
+        theirs = set(
+            conn.execute(
+                sa.text(
+                    "SELECT article_id FROM articles_fts_pg"
+                    " WHERE doc @@ websearch_to_tsquery('simple', :q)"
+                ),
+                {"q": folded},
+            ).scalars()
+        )
+        ours = {h.article_id for h in search(conn, text, per_page=100).hits}
+    assert theirs and theirs <= ours, (folded, theirs, ours)
+    for word in (w[1:] for w in text.split() if w.startswith("-")):
+        with both["pg"].read() as conn:
+            excluded = {h.article_id for h in search(conn, word, per_page=100).hits}
+        assert excluded and not excluded & ours
