@@ -274,11 +274,11 @@ def time_after_arrivals(store: Store, rounds: int) -> float:
                 title = f"وصول جديد {r} {k} واشنطن"
                 conn.execute(
                     schema.articles.insert().values(
-                        id=top + 1 + k, identity=f"new:{r}:{k}", source="s",
+                        id=top + 1 + k, identity=f"new:{top + 1 + k}", source="s",
                         url=f"https://e.org/new/{r}/{k}", title=title, outlet="outlet1",
                         published_utc=now, blocks=[["p", title]], categories=[],
                         method="feed", match_title=normalize(title),
-                        match_text=normalize(title), content_hash=f"new{r}{k}",
+                        match_text=normalize(title), content_hash=f"new{top + 1 + k}",
                         created_at=now, updated_at=now,
                     )
                 )  # fmt: skip
