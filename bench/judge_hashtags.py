@@ -1,24 +1,28 @@
 """Hashtags of real articles, for reading by hand, and the figures of the judged samples.
 
     .venv/bin/python bench/judge_hashtags.py show report      # the reported sample (200)
-    .venv/bin/python bench/judge_hashtags.py show tune        # the tuning samples (300)
+    .venv/bin/python bench/judge_hashtags.py show tune        # the tuning samples (500)
     .venv/bin/python bench/judge_hashtags.py show old-report  # tuning: articles 1-200
     .venv/bin/python bench/judge_hashtags.py show old-tune    # tuning: articles 201-300
+    .venv/bin/python bench/judge_hashtags.py show round2      # tuning: articles 301-500
     .venv/bin/python bench/judge_hashtags.py show report --tsv  # docno<TAB>tags, to judge
     .venv/bin/python bench/judge_hashtags.py score            # figures of the judged fixtures
     .venv/bin/python bench/judge_hashtags.py score --now      # the same verdicts, tags of now
+    .venv/bin/python bench/judge_hashtags.py score --now -v   # and the tags still unjudged
 
 Articles: ANT multi-source v2.1, June 2018 (``2018-06.zip``; April and May feed the tagger's word
 clusters), read in place, ordered by sha1 of the document number:
 
-* articles 301-500 are the **reported** sample (``report``), drawn and judged once, after the
+* articles 501-700 are the **reported** sample (``report``), drawn and judged once, after the
   last rule change, on tags the rules were never changed on. Its verdicts:
   ``tests/fixtures/enrich/hashtags_judged.tsv``.
-* articles 1-300 are the **tuning** samples (``tune``): ``old-report`` (1-200) was the first
-  session's reported sample; once read, its errors were seen, so it became tuning data, with its
-  verdicts kept as ``tests/fixtures/enrich/hashtags_judged_tuning.tsv``; ``old-tune`` (201-300)
-  was the first session's tuning sample. Verdicts given to tags that later rule changes brought
-  on the tuning articles are in ``hashtags_judged_tuning_added.tsv`` (``score --now`` uses them).
+* articles 1-500 are the **tuning** samples (``tune``), each once a reported or tuning sample:
+  ``old-report`` (1-200) was the first session's reported sample, its verdicts kept as
+  ``hashtags_judged_tuning.tsv``; ``old-tune`` (201-300) was the first session's tuning sample;
+  ``round2`` (301-500) was the second session's reported sample, read on the tags of e14ea7a,
+  its verdicts kept as ``hashtags_judged_round2.tsv``. Once read, their errors were seen, so
+  they are tuning data. Verdicts given to tags that later rule changes brought on the tuning
+  articles are in ``hashtags_judged_tuning_added.tsv`` (``score --now`` uses them).
 
 A judged fixture has one row per article: the document number, the tags Nashra gave when it was
 judged, a verdict per tag, and whether the article's main person or place is among the tags;
@@ -47,15 +51,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ZIP = ROOT.parent / "shared/data/corpora/ant_multisource_v2.1/2018-06.zip"
 FIXTURES = ROOT / "tests/fixtures/enrich"
-FIXTURE = FIXTURES / "hashtags_judged.tsv"  # the reported sample's verdicts
+FIXTURE = FIXTURES / "hashtags_judged.tsv"  # the reported sample's verdicts (501-700)
 TUNING_FIXTURE = FIXTURES / "hashtags_judged_tuning.tsv"  # old-report's verdicts (session 1)
+ROUND2_FIXTURE = FIXTURES / "hashtags_judged_round2.tsv"  # round2's verdicts (session 2)
 TUNING_ADDED = FIXTURES / "hashtags_judged_tuning_added.tsv"  # docno, tag, verdict
 SAMPLES = {
-    "report": (300, 500),
-    "tune": (0, 300),
+    "report": (500, 700),
+    "tune": (0, 500),
     "old-report": (0, 200),
     "old-tune": (200, 300),
+    "round2": (300, 500),
 }
+# The tuning samples scored by ``score --now``, with the fixture of their first reading.
+TUNING = {"old-report": TUNING_FIXTURE, "old-tune": None, "round2": ROUND2_FIXTURE}
 REASONS = ("clitic", "verb", "boiler", "frag", "type", "off", "dup", "other")
 _FIELDS = re.compile(r"<(DOCNO|TITLE|TEXT)>\s*(.*?)\s*</\1>", re.S)
 
@@ -197,22 +205,26 @@ def rescore(
     return tally(now_rows, unjudged, unknown), now_rows
 
 
+def tuning_rows(which: str) -> list[Row]:
+    """The verdicts of a tuning sample's first reading (none for ``old-tune``)."""
+    path = TUNING[which]
+    return read_fixture(path) if path is not None else []
+
+
 def score(now: bool, verbose: bool) -> None:
     if FIXTURE.is_file():
-        figures("reported sample (articles 301-500), as judged", tally(read_fixture(FIXTURE)))
-    old = read_fixture(TUNING_FIXTURE)
-    figures("tuning record (articles 1-200), as judged in session 1", tally(old))
+        figures("REPORTED sample (articles 501-700), as judged", tally(read_fixture(FIXTURE)))
+    figures("tuning old-report (1-200), as judged in session 1", tally(tuning_rows("old-report")))
+    figures("tuning round2 (301-500), as judged on e14ea7a", tally(tuning_rows("round2")))
     if now:
-        figures(
-            "tuning, old-report (1-200), tags of now",
-            rescore("old-report", old, verbose=verbose)[0],
-        )
-        figures(
-            "tuning, old-tune (201-300), tags of now", rescore("old-tune", [], verbose=verbose)[0]
-        )
+        for which in TUNING:
+            first, last = SAMPLES[which]
+            rows = tuning_rows(which)
+            name = f"tuning {which} ({first + 1}-{last}), tags of now"
+            figures(name, rescore(which, rows, verbose=verbose)[0])
         if FIXTURE.is_file():
             fixture = read_fixture(FIXTURE)
-            figures("reported (301-500), tags of now", rescore("report", fixture, added=False)[0])
+            figures("REPORTED (501-700), tags of now", rescore("report", fixture, added=False)[0])
 
 
 def main() -> None:

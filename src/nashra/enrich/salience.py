@@ -34,7 +34,7 @@ from nashra.enrich.entities import Found
 from nashra.enrich.gazetteer import Gazetteer
 from nashra.enrich.hashtags import hashtag
 from nashra.enrich.policy import TagPolicy
-from nashra.enrich.tagcheck import clean_tag, folded_words, unglue
+from nashra.enrich.tagcheck import clean_tag, folded_words, generic_ministry, unglue
 from nashra.enrich.tagcontext import MentionKind, mention_kind, team_country
 from nashra.enrich.tagger import Tagger
 
@@ -56,11 +56,13 @@ _MENU_LINE_WORDS = 4
 _HEADLINE_WORDS = 14  # two or more such lines running, no sentence end: links to other stories
 _SENTENCE_END = frozenset('.؟?!:"»”)…')
 CONFIDENT = 0.8
+LIST_COUNTRIES = 3  # a list of two (الصين والهند) is often the story's pair
 SPORT_COUNTRY_MENTIONS = 4  # chosen on the tuning samples (bench/judge_hashtags.py)
 EARLY_WORDS = 80  # the body's first words, where a story names its subjects
 UNSURE = 0.7  # a fallback name: 0.6 let in 6 dropped and 10 kept tags, 0.7 3 of the kept (tuning)
 _SURE_KINDS = frozenset({"country", "capital", "city"})
 _FILLER = folded_words("مدينة")
+_TEAM_WORDS = frozenset(["منتخب", "المنتخب"])
 _HYPHENS = frozenset("-‐‑–")
 _MEDIA_HEADS = folded_words(
     "صحيفة لصحيفة بصحيفة وصحيفة وكالة لوكالة بوكالة ووكالة قناة لقناة بقناة موقع لموقع "
@@ -90,6 +92,7 @@ class _Cand:
     other: int = 0  # every other mention
     written_h: int = 0  # mentions written with ه where the name ends in ة (جده: his grandfather)
     sport_story: bool = False
+    listed: int = 0  # mentions in a list of countries (إسبانيا، البرتغال، البرازيل والمغرب)
     early: bool = False  # in the title or the body's first EARLY_WORDS words
 
     def passing_team(self) -> bool:
@@ -99,6 +102,21 @@ class _Cand:
         if not self.sport_story or self.kind != "country" or self.in_title or self.early:
             return False
         return self.mentions < SPORT_COUNTRY_MENTIONS
+
+    def one_of_a_list(self) -> bool:
+        """In a sport story, a country the body names only in lists of countries, never in the
+        title: one of several (a group's other teams), not the story's. Elsewhere a list is
+        often the story's subject (السعودية والإمارات والكويت)."""
+        if not self.sport_story or self.kind != "country" or self.in_title:
+            return False
+        return self.listed >= self.mentions
+
+    def passing_club(self) -> bool:
+        """In a sport story, a club neither the title nor the lead names and the body names at
+        most twice: a player's former club or a past opponent."""
+        if not self.sport_story or self.kind != "club" or self.in_title or self.in_lead:
+            return False
+        return self.mentions <= 2 and not any(w in _TEAM_WORDS for w in self.tag[1:].split("_"))
 
     def venue_only(self) -> bool:
         """Where the story happens, not what it is about (see nashra.enrich.tagcontext)."""
@@ -127,6 +145,8 @@ class _Cand:
 
     def confirmed(self) -> bool:
         if self.venue_only() or self.possessive_only() or self.passing_team():
+            return False
+        if self.one_of_a_list() or self.passing_club():
             return False
         if self.kind == "media" and not self.in_title:
             return False  # the outlet or an agency named in passing (بي بي سي، الأناضول)
@@ -179,6 +199,45 @@ def boilerplate_ranges(text: str, title_end: int) -> list[tuple[int, int]]:
     if len(run) >= 3:
         out.extend(run)
     return sorted(set(out))
+
+
+def _country_lists(found: Sequence[Found], tokens: Sequence[Token]) -> set[tuple[int, int]]:
+    """Token spans of the country mentions in a list of three or more countries, one next to
+    the other (``، `` or ``و`` between): ``إسبانيا، البرتغال، البرازيل والمغرب``."""
+    spans = sorted({(f.first, f.last) for f in found if f.kind == "country"})
+    out: set[tuple[int, int]] = set()
+    run: list[tuple[int, int]] = []
+    for span in spans:
+        if run:
+            gap = span[0] - run[-1][1]
+            if not (gap == 0 or (gap == 1 and tokens[run[-1][1]].norm == "و")):
+                if len(run) >= LIST_COUNTRIES:
+                    out.update(run)
+                run = []
+        run.append(span)
+    if len(run) >= LIST_COUNTRIES:
+        out.update(run)
+    return out
+
+
+def _verb_before_name(
+    text: str, tokens: Sequence[Token], f: Found, gazetteer: Gazetteer, clusters: object
+) -> bool:
+    """A guessed person whose first word opens a sentence and has the shape of a derived
+    perfect verb (``ا…``, 4-6 letters: افتعل، انفعل، استفعل) that no vocabulary knows, and is
+    no given name nor listed: Arabic puts the verb first (``ادخر حسني، وهو مواطن تونسي``)."""
+    if f.rule not in ("model", "repeat") or f.last - f.first < 2 or f.first >= len(tokens):
+        return False
+    first = tokens[f.first]
+    w = first.norm
+    if not (w[:1] == "ا" and not w.startswith("ال") and 4 <= len(w) <= 6):
+        return False
+    if w in rules.GIVEN_NAMES or w in clusters:  # type: ignore[operator]
+        return False
+    if gazetteer.get(text[first.start : first.end]) is not None:
+        return False
+    before = text[tokens[f.first - 1].end : first.start] if f.first else "\n"
+    return any(ch in before for ch in ".!؟?\n")
 
 
 def _paragraph_starts(text: str, title_end: int) -> list[int]:
@@ -339,6 +398,7 @@ def rank_entity_hashtags(
     segmenter = tagger.segmenter if tagger is not None else None
     written = " " + " ".join(t.norm for t in tokens) + " "
     uses_ta = text.count("ة") >= 5  # an outlet that writes every ة as ه is read as written
+    in_lists = _country_lists(found, tokens)
     cands: dict[str, _Cand] = {}
     tag_of: dict[tuple[str, str], tuple[str | None, bool]] = {}  # one lookup per name
     for f in found:
@@ -359,6 +419,8 @@ def rank_entity_hashtags(
             continue
         if text[f.end : f.end + 1] in _HYPHENS and text[f.end + 1 : f.end + 2].isalpha():
             continue  # مون جاي-إن: the name goes on past the span
+        if f.type == "person" and _verb_before_name(text, tokens, f, gazetteer, clusters):
+            continue  # «ادخر حسني، وهو مواطن تونسي»: a verb opens the sentence, then the name
         key = norm_word(tag[1:])  # #كيم_جونغ_اون and #كيم_جونغ_أون are one tag
         c = cands.get(key)
         if c is None:
@@ -378,6 +440,8 @@ def rank_entity_hashtags(
         c.other += how == MentionKind.OTHER
         if uses_ta and "_" not in c.tag and c.tag.endswith("ة") and text[f.end - 1 : f.end] == "ه":
             c.written_h += 1
+        if f.kind == "country":
+            c.listed += (f.first, f.last) in in_lists
         if f.start < title_end:
             c.in_title = c.early = True
         else:
@@ -413,6 +477,7 @@ def rank_entity_hashtags(
     ]
     n_par = len(starts)
     clean = _merge_teams(_merge_spellings(_merge_contained(clean, n_par)))
+    clean = [c for c in clean if not generic_ministry(c.tag)]  # after it joined a longer name
     # The title's names first (an editor reads the title first), then by salience.
     clean.sort(key=lambda c: (not c.in_title, c.first if c.in_title else -c.score(n_par), c.first))
     limit = policy.max_tags

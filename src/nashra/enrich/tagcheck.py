@@ -7,13 +7,15 @@ A tag is never:
   ends in a particle (``#عبد``);
 * a word with a glued proclitic: :func:`unglue` strips ``و ف ب ل ك`` (and ``لل``/``وال``/``بال``
   … for ``ال``) when the rest is a listed name or a name the article writes without it, and
-  otherwise the tag is dropped when the segmenter says the word is glued (``#لمحمد_عيسى``);
+  otherwise the tag is dropped when the segmenter says the word is glued (``#لمحمد_عيسى``) or
+  when it is a proclitic + a derived verbal noun (``#لاستفزاز_رونالدو``);
 * a verb (:func:`looks_like_verb`): a word in one of the word clusters that hold the seed verbs
   below (the clusters group words by their contexts in 3.7 M words of news, so a verb's cluster
   is full of verbs), that word with a perfect or imperfect suffix (``اجتمعا``, ``فوجئوا``,
-  ``يلعبون``), a perfect plural in ``-وا``, a future ``سأ…``, or an imperfect ``ي…``/``ت…`` that
-  no gazetteer lists (``#يعاقب``);
-* a generic name that says which one only with its country (``#وزارة_الصحة``,
+  ``يلعبون``), a perfect plural in ``-وا``, a future ``سأ…`` or ``س`` + a known imperfect
+  (``#سيدلي_أردوغان``), or an imperfect ``ي…``/``ت…`` that no gazetteer lists (``#يعاقب``);
+* a generic name that says which one only with its country (``#وزارة_الصحة``, any
+  ``#وزارة_…`` of one word,
   ``#المحكمة_العليا``), a given name alone, adjectives only, ``#مشارف_الحديدة``, a word that is
   a common noun before a name (``#نظيره_الكولومبي``), digits.
 
@@ -22,6 +24,7 @@ A name a gazetteer lists passes the later checks (the lists are hand-checked).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from nashra.enrich._text import is_stopword, norm_word
@@ -29,7 +32,16 @@ from nashra.enrich.gazetteer import Gazetteer
 from nashra.enrich.rules import GIVEN_NAMES
 from nashra.enrich.tagger import Segmenter
 
-__all__ = ["PARTICLES", "clean_tag", "folded_words", "looks_like_verb", "unglue", "verb_clusters"]
+__all__ = [
+    "PARTICLES",
+    "clean_tag",
+    "folded_words",
+    "generic_ministry",
+    "glued_verbal_noun",
+    "looks_like_verb",
+    "unglue",
+    "verb_clusters",
+]
 
 
 def folded_words(*lines: str) -> frozenset[str]:
@@ -55,6 +67,7 @@ VERB_SEEDS = tuple(
 # Perfect and imperfect suffixes: a word whose stem is a verb is a verb (اجتمعا, يلعبون).
 _VERB_SUFFIXES = ("وا", "ون", "تا", "تم", "ا")
 _GENERIC_HEADS = folded_words("وزارة وزير مجلس الحكومة إدارة المحكمة البنك هيئة الدفاع")
+_MINISTRY = norm_word("وزارة")
 _GENERIC_MODIFIERS = folded_words(
     "الخارجية الداخلية الدفاع الصحة العدل المالية التعليم التربية الإسكان الزراعة "
     "النقل العمل الإعلام الثقافة الاقتصاد الطاقة النفط الأمن الشباب النواب الوزراء "
@@ -131,6 +144,11 @@ def looks_like_verb(
     if written.lstrip("وف").startswith("سأ") and len(word) >= 5:
         return True  # سأفدي: a first-person future (no name starts with سأ)
     for base in bases:
+        rest = base[1:]
+        future = base[:1] == "س" and rest[:1] in ("ي", "ت", "ن") and len(rest) >= 4
+        if future and base not in clusters and rest in clusters:
+            return True  # سيدلي: an unknown word that is س + a known imperfect (يدلي)
+    for base in bases:
         for suffix in _VERB_SUFFIXES:
             stem = base[: -len(suffix)]
             if base.endswith(suffix) and len(stem) >= 3 and _in_verb_cluster(stem, clusters):
@@ -139,9 +157,29 @@ def looks_like_verb(
     return word.endswith("وا") and len(word) >= 5 and word not in clusters
 
 
+# Verbal nouns of the derived forms (استفعال, افتعال, انفعال), folded: no name has this shape
+# behind a proclitic (لاستفزاز، باعتقال، لانتخاب).
+_VERBAL_NOUN = re.compile(r"^(?:است..ا.|ا.ت.ا.|ان..ا.)$")
+
+
+def generic_ministry(tag: str) -> bool:
+    """``#وزارة_السياحة``: a ministry of one definite word says which country's only with it
+    (checked after the merges, so that it first joins ``#وزارة_التجارة_الأمريكية``)."""
+    words = [norm_word(w) for w in tag[1:].split("_")]
+    return len(words) == 2 and words[0] == _MINISTRY and words[1].startswith("ال")
+
+
+def glued_verbal_noun(word: str, clusters: Mapping[str, object]) -> bool:
+    """``ل``/``ب``/``ك``/``و``/``ف`` + a derived verbal noun the news vocabulary knows."""
+    rest = word[1:]
+    return word[:1] in "لبكوف" and bool(_VERBAL_NOUN.match(rest)) and rest in clusters
+
+
 def _glued(word: str, segmenter: Segmenter, clusters: Mapping[str, object], ratio: int) -> bool:
     """Whether ``word`` is a proclitic + a word (the stem is far more common alone, or only the
-    stem is in the news vocabulary of the word clusters)."""
+    stem is in the news vocabulary of the word clusters, or a derived verbal noun)."""
+    if glued_verbal_noun(word, clusters):
+        return True
     pre, stem = segmenter.split(word)
     if pre and segmenter.count(stem) > ratio * segmenter.count(word) + ratio:
         return True
