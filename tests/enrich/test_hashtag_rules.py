@@ -15,7 +15,7 @@ import pytest
 
 from nashra.enrich import HASHTAG_PATTERN, Enricher
 from nashra.enrich._text import norm_word
-from nashra.enrich.tagcheck import looks_like_verb, unglue
+from nashra.enrich.tagcheck import generic_ministry, glued_verbal_noun, looks_like_verb, unglue
 
 RULES = json.loads(
     (Path(__file__).parent.parent / "fixtures/enrich/hashtag_rules.json").read_text(
@@ -70,3 +70,18 @@ def test_unglue(enricher: Enricher, case: dict[str, Any]) -> None:
         written,
     )
     assert got == case["expect"]
+
+
+def test_glued_verbal_noun(enricher: Enricher) -> None:
+    assert enricher.tagger is not None
+    clusters = enricher.tagger.clusters
+    for word in ("لاستفزاز", "لانتخاب", "باستقبال"):
+        assert glued_verbal_noun(norm_word(word), clusters), word
+    for word in ("استفزاز", "لاتسيو", "بانكوك", "التيار"):
+        assert not glued_verbal_noun(norm_word(word), clusters), word
+
+
+def test_generic_ministry() -> None:
+    assert generic_ministry("#وزارة_السياحة") and generic_ministry("#وزارة_الأوقاف")
+    assert not generic_ministry("#وزارة_التجارة_الأمريكية")
+    assert not generic_ministry("#وزارة_الخارجية_السعودية")

@@ -88,6 +88,8 @@ class _Cand:
     confidence: float = 0.0
     evidence: set[str] = field(default_factory=set)
     venue: int = 0  # mentions as the venue (مونديال روسيا, روسيا 2018)
+    venue_lead: int = 0  # of which in the lead
+    title_words: bool = False  # the title has the name's words (even when no span found them)
     locative: int = 0  # mentions after في/إلى/ب…
     other: int = 0  # every other mention
     written_h: int = 0  # mentions written with ه where the name ends in ة (جده: his grandfather)
@@ -143,10 +145,21 @@ class _Cand:
             return not one_word or self.kind in _SURE_KINDS or self.in_title or self.mentions >= 2
         return self.confidence >= CONFIDENT
 
-    def confirmed(self) -> bool:
+    def passing(self) -> bool:
+        """Named, but not what the story is about (never a tag, not even to fill the line)."""
         if self.venue_only() or self.possessive_only() or self.passing_team():
+            return True
+        return self.one_of_a_list() or self.passing_club() or self.setting()
+
+    def setting(self) -> bool:
+        """In a sport story, a place the lead names as a tournament's venue (``مونديال روسيا``)
+        and the title does not name: where the match is played, not who plays it."""
+        if not self.sport_story or self.type != "place" or self.in_title or self.title_words:
             return False
-        if self.one_of_a_list() or self.passing_club():
+        return self.venue_lead > 0
+
+    def confirmed(self) -> bool:
+        if self.passing():
             return False
         if self.kind == "media" and not self.in_title:
             return False  # the outlet or an agency named in passing (بي بي سي، الأناضول)
@@ -286,6 +299,7 @@ def _absorb(keep: _Cand, drop: _Cand, *, team: bool = False) -> None:
         keep.other += drop.mentions + drop.in_title  # the team plays: the country is no venue
     else:
         keep.venue += drop.venue
+        keep.venue_lead += drop.venue_lead
         keep.locative += drop.locative
         keep.other += drop.other
 
@@ -447,6 +461,7 @@ def rank_entity_hashtags(
         else:
             c.mentions += 1
             c.in_lead = c.in_lead or f.start < lead_end
+            c.venue_lead += how == MentionKind.VENUE and f.start < lead_end
             c.early = c.early or f.start < early_end
             c.paragraphs.add(bisect.bisect_right(starts, f.start))
     for cat in categories:
@@ -461,7 +476,9 @@ def rank_entity_hashtags(
         c = cands.setdefault(norm_word(tag[1:]), _Cand(tag, entry.type, entry.kind, len(text)))
         c.evidence.add("gazetteer")
         c.in_lead = True  # the outlet filed the article under it
+    title_norm = " " + " ".join(t.norm for t in tokens if t.start < title_end) + " "
     for c in cands.values():
+        c.title_words = f" {' '.join(_name_words(c.tag))} " in title_norm
         if c.kind != "media" and any(norm_word(w) in _MEDIA_WORDS for w in c.tag[1:].split("_")):
             c.kind = "media"  # #وكالة_الأنباء_الإماراتية: quoted, not the story
     clean = [
@@ -495,7 +512,7 @@ def rank_entity_hashtags(
         if len(tags) >= min(policy.min_tags, room):
             break
         unsure_ok = c.salient() and c.confidence >= UNSURE
-        unsure_ok = unsure_ok and not (c.venue_only() or c.possessive_only() or c.passing_team())
+        unsure_ok = unsure_ok and not c.passing()
         if c.tag not in tags and unsure_ok and c.kind not in ("media", "platform"):
             tags.append(c.tag)
     topic_tag = TOPIC_TAGS.get(topic or "")
