@@ -62,6 +62,7 @@ EARLY_WORDS = 80  # the body's first words, where a story names its subjects
 UNSURE = 0.7  # a fallback name: 0.6 let in 6 dropped and 10 kept tags, 0.7 3 of the kept (tuning)
 _SURE_KINDS = frozenset({"country", "capital", "city"})
 _FILLER = folded_words("مدينة")
+_LISTED = frozenset({"gazetteer", "model+gazetteer"})
 _TEAM_WORDS = frozenset(["منتخب", "المنتخب"])
 _HYPHENS = frozenset("-‐‑–")
 _MEDIA_HEADS = folded_words(
@@ -352,6 +353,25 @@ def _merge_teams(cands: list[_Cand]) -> list[_Cand]:
     return [c for c in cands if c.tag not in gone]
 
 
+def _title_guesses(cands: list[_Cand]) -> list[_Cand]:
+    """A person guessed in the title only, with a word more than a name the body gives
+    (``#رونالدو_الخائف``, ``#فيديو_بوتفليقة`` beside the body's ``#كريستيانو_رونالدو``,
+    ``#عبد_العزيز_بوتفليقة``): the body's name is the tag, and the title names it."""
+    body_people = [c for c in cands if c.type == "person" and c.mentions > 0]
+    gone: set[str] = set()
+    for c in cands:
+        if c.type != "person" or c.mentions or c.evidence & _LISTED or "_" not in c.tag:
+            continue
+        words = set(_name_words(c.tag))
+        for other in body_people:
+            if words & set(_name_words(other.tag)):
+                other.in_title = True
+                other.first = min(other.first, c.first)
+                gone.add(c.tag)
+                break
+    return [c for c in cands if c.tag not in gone]
+
+
 def _name_words(tag: str) -> tuple[str, ...]:
     """A tag's folded words, without ``مدينة`` (``#مطار_مدينة_الحديدة`` is ``#مطار_الحديدة``)."""
     return tuple(w for w in (norm_word(x) for x in tag[1:].split("_")) if w not in _FILLER)
@@ -379,8 +399,9 @@ def _merge_contained(cands: list[_Cand], n_par: int) -> list[_Cand]:
             # A person keeps the full name unless it was said once and the short form is the
             # story's (والدا بيوني سيستو once, بيوني سيستو throughout).
             bonus = 1.0 if small.type == "person" else 0.0
-            if small.score(n_par) > big.score(n_par) + bonus:
-                keep, drop = small, big
+            listed_big = small.type == "person" and bool(big.evidence & _LISTED)
+            if small.score(n_par) > big.score(n_par) + bonus and not listed_big:
+                keep, drop = small, big  # (a listed full name always wins: #كيم_جونغ_أون)
             _absorb(keep, drop)
             gone.add(drop.tag)
             break
@@ -495,6 +516,7 @@ def rank_entity_hashtags(
     n_par = len(starts)
     clean = _merge_teams(_merge_spellings(_merge_contained(clean, n_par)))
     clean = [c for c in clean if not generic_ministry(c.tag)]  # after it joined a longer name
+    clean = _title_guesses(clean)
     # The title's names first (an editor reads the title first), then by salience.
     clean.sort(key=lambda c: (not c.in_title, c.first if c.in_title else -c.score(n_par), c.first))
     limit = policy.max_tags
