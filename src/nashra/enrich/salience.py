@@ -115,9 +115,11 @@ class _Cand:
         return self.listed >= self.mentions
 
     def passing_club(self) -> bool:
-        """In a sport story, a club neither the title nor the lead names and the body names at
-        most twice: a player's former club or a past opponent."""
-        if not self.sport_story or self.kind != "club" or self.in_title or self.in_lead:
+        """In a sport story, a club (or an organisation of no known kind: a club no list has)
+        neither the title nor the lead names and the body names at most twice: a player's former
+        club or a past opponent."""
+        club = self.kind == "club" or (self.type == "organisation" and not self.kind)
+        if not self.sport_story or not club or self.in_title or self.in_lead:
             return False
         return self.mentions <= 2 and not any(w in _TEAM_WORDS for w in self.tag[1:].split("_"))
 
@@ -150,7 +152,15 @@ class _Cand:
         """Named, but not what the story is about (never a tag, not even to fill the line)."""
         if self.venue_only() or self.possessive_only() or self.passing_team():
             return True
-        return self.one_of_a_list() or self.passing_club() or self.setting()
+        if self.one_of_a_list() or self.passing_club() or self.setting():
+            return True
+        return self.passing_city()
+
+    def passing_city(self) -> bool:
+        """In a sport story, a city the title does not name and the body names once: where a
+        club is based or a player lives (باريس، لندن), not the story."""
+        city = self.kind in ("capital", "city")
+        return self.sport_story and city and not self.in_title and self.mentions <= 1
 
     def setting(self) -> bool:
         """In a sport story, a place the lead names as a tournament's venue (``مونديال روسيا``)
