@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/eval_enrich.py            # all three parts
     .venv/bin/python bench/eval_enrich.py ner|tags|topics [--dev]
+    .venv/bin/python bench/eval_enrich.py ner --dev --model /tmp/nashra-ner-dev.crfsuite \
+        [--vectors PATH|none]   # the layer on dev with the model trained without dev
 
 1. Entities, four systems measured in the same run: Nashra's entity layer (the trained tagger
    with gazetteer and repetition evidence, ``nashra.enrich.combine``), the tagger alone, the
@@ -55,6 +57,20 @@ System = Callable[[str], list[Span]]
 def systems() -> dict[str, System]:
     gaz = default_enricher().gazetteer
     tagger = default_tagger()
+    if "--model" in sys.argv:  # e.g. train_ner.py --dev-only's model (trained without dev)
+        from nashra.enrich import tagger as tagger_module
+        from nashra.enrich.rules import GIVEN_NAMES
+
+        model = Path(sys.argv[sys.argv.index("--model") + 1])
+        clusters = tagger_module._data(tagger_module.CLUSTERS_FILE)
+        vectors: Path | None = tagger_module._data(tagger_module.VECTORS_FILE)
+        if "--vectors" in sys.argv:
+            arg = sys.argv[sys.argv.index("--vectors") + 1]
+            vectors = None if arg == "none" else Path(arg)
+        stems = tagger_module._data(tagger_module.STEMS_FILE)
+        if vectors is not None and not vectors.is_file():
+            vectors = None
+        tagger = tagger_module.Tagger(model, stems, clusters, GIVEN_NAMES, vectors)
     assert tagger is not None, "the model file is missing: run scripts/train_ner.py"
 
     def layer(text: str) -> list[Span]:
@@ -299,7 +315,11 @@ def topics() -> None:
 
 
 def main() -> None:
-    parts = [a for a in sys.argv[1:] if not a.startswith("-")] or ["ner", "tags", "topics"]
+    args = sys.argv[1:]
+    for opt in ("--model", "--vectors"):
+        if opt in args:
+            del args[args.index(opt) : args.index(opt) + 2]
+    parts = [a for a in args if not a.startswith("-")] or ["ner", "tags", "topics"]
     if "ner" in parts:
         ner("--dev" in sys.argv)
     if "tags" in parts:

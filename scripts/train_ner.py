@@ -54,6 +54,7 @@ FANE = DATA / "fane/WikiFANE_2014_Gold_standard.zip"
 OUT_DIR = ROOT / "src/nashra/enrich/data"
 MODEL = OUT_DIR / "ner.crfsuite"
 STEMS = OUT_DIR / "ner_stems.json.gz"
+VECTORS = OUT_DIR / "ner_vectors.json.gz"
 
 PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 150, "feature.minfreq": 2}
 NEWS_COPIES = 1  # NewsFANE training sentences are appended this many times (domain weight)
@@ -257,12 +258,24 @@ def clusters() -> dict[str, list[int]]:
     return table
 
 
+@functools.cache
+def vectors() -> dict[str, list[int]]:
+    """Word2vec clusters written by scripts/build_word_vectors.py (``--vectors PATH`` to try
+    another file; ``--vectors none`` to train without them)."""
+    arg = sys.argv[sys.argv.index("--vectors") + 1] if "--vectors" in sys.argv else ""
+    if arg == "none" or not (arg or VECTORS.is_file()):
+        return {}
+    with gzip.open(arg or VECTORS, "rt", encoding="utf-8") as fh:
+        table: dict[str, list[int]] = json.load(fh)
+    return table
+
+
 def featurize(sent: Sentence, seg: Segmenter) -> list[list[str]]:
     from nashra.enrich.rules import GIVEN_NAMES
 
     words = [norm_word(w.text) or w.text for w in sent]
     gaz = gazetteer_labels([w.text for w in sent])
-    return sentence_features(words, seg, gaz, GIVEN_NAMES, clusters())
+    return sentence_features(words, seg, gaz, GIVEN_NAMES, clusters(), vectors=vectors())
 
 
 def spans(labels: Sequence[str]) -> set[tuple[int, int, str]]:

@@ -83,3 +83,54 @@ def test_a_later_shorter_mention_takes_the_full_name() -> None:
     people = {(text[f.start : f.end], f.canonical) for f in found if f.type == "person"}
     assert ("رامي الحمد الله", "رامي الحمد الله") in people
     assert ("الحمد الله", "رامي الحمد الله") in people
+
+
+def test_one_name_takes_one_type_in_a_text() -> None:
+    from nashra.enrich.combine import _one_type
+    from nashra.enrich.entities import Found
+
+    text = "زار حمدان دبي. وقال حمدان إن حمدان سيعود."
+    tokens = word_spans(text)
+    at = {text[t.start : t.end]: k for k, t in reversed(list(enumerate(tokens)))}
+    k1 = at["حمدان"]
+    mentions = [k for k, t in enumerate(tokens) if text[t.start : t.end] == "حمدان"]
+    assert len(mentions) == 3 and mentions[0] == k1
+
+    def model(k: int, kind: str, conf: float, rule: str = "model") -> Found:
+        t = tokens[k]
+        return Found(k, k + 1, t.start, t.end, kind, "حمدان", "", "", rule, conf)
+
+    # Two sure person mentions outvote one unsure place mention.
+    found = [model(mentions[0], "person", 0.9), model(mentions[1], "place", 0.5),
+             model(mentions[2], "person", 0.8)]  # fmt: skip
+    assert [f.type for f in _one_type(tokens, found)] == ["person"] * 3
+    # A gazetteer's type wins over the tagger's votes, and the gazetteer's mention is kept.
+    found = [model(mentions[0], "place", 1.0, "gazetteer"), model(mentions[1], "person", 0.9),
+             model(mentions[2], "person", 0.9)]  # fmt: skip
+    got = _one_type(tokens, found)
+    assert [f.type for f in got] == ["place"] * 3
+    assert got[0] is found[0]
+    # Other names keep their own type.
+    dubai = model(at["دبي"], "place", 0.6)
+    assert _one_type(tokens, [dubai, model(mentions[1], "person", 0.4)])[0].type == "place"
+
+
+def test_word_vector_clusters_are_features_of_the_word_and_its_neighbours() -> None:
+    from nashra.enrich.rules import GIVEN_NAMES
+    from nashra.enrich.tagger import sentence_features
+
+    tagger = default_tagger()
+    assert tagger is not None
+    words = ["قال", "محمد", "في", "بغداد"]
+    vectors = {"قال": [1, 11, 111], "محمد": [2, 22, 222], "في": [3, 33, 333], "بغداد": [4, 44, 444]}
+    args = (words, tagger.segmenter, [""] * 4, GIVEN_NAMES, tagger.clusters)
+    feats = sentence_features(*args, None, vectors)
+    assert {"v0=4", "v1=44", "v2=444"} <= set(feats[3])  # every granularity of the word
+    assert "v-1=33" in feats[3] and "v-2=22" in feats[3]  # the middle one of its neighbours
+    assert "v1=44" in feats[2] and "v2=44" in feats[1]
+    without = sentence_features(*args, {})
+    assert not any(f[:1] == "v" and f[1:2] and f[1:2] in "-0123456789" for f in without[3])
+    # A word the table lacks takes its stem's clusters (و + لبنان).
+    vectors["لبنان"] = [5, 55, 555]
+    glued = sentence_features(["ولبنان"], *args[1:3], GIVEN_NAMES, tagger.clusters, {}, vectors)
+    assert "v2=555" in glued[0]

@@ -40,6 +40,7 @@ EXTEND = False  # a given name before a tagged family name: measured worse on de
 DROP_COMPOUND = True
 FAMILY2 = True
 HARVEST = False  # the rule layer's given-name and head-phrase rules on untagged words
+DOC_TYPES = False  # one type per name in a text (the mentions' confidence-weighted vote)
 
 
 def find_model_entities(
@@ -143,7 +144,31 @@ def find_model_entities(
         for m in local.find(tokens, taken):
             place(_from_match(text, tokens, m, "repeat", 0.7))
         found = _unique(owner)
+    if DOC_TYPES:
+        found = _one_type(tokens, found)
     return _join_variants(tokens, found)
+
+
+def _one_type(tokens: Sequence[Token], found: list[Found]) -> list[Found]:
+    """The tagger's mentions of one name take the type the text gives it most: a gazetteer's
+    type outright, else the confidence-weighted vote of the mentions."""
+    votes: dict[tuple[str, ...], dict[str, float]] = {}
+    for f in found:
+        if f.type == "misc":
+            continue
+        key = tuple(t.norm for t in tokens[f.first : f.last])
+        weight = 10.0 if f.rule != "model" else f.confidence
+        by_type = votes.setdefault(key, {})
+        by_type[f.type] = by_type.get(f.type, 0.0) + weight
+    out: list[Found] = []
+    for f in found:
+        if f.rule == "model" and f.type != "misc":
+            by_type = votes[tuple(t.norm for t in tokens[f.first : f.last])]
+            best = max(by_type, key=lambda k: by_type[k])
+            if best != f.type:
+                f = replace(f, type=best)
+        out.append(f)
+    return out
 
 
 def gazetteer_labels(

@@ -44,6 +44,7 @@ __all__ = [
 MODEL_FILE = "ner.crfsuite"
 STEMS_FILE = "ner_stems.json.gz"
 CLUSTERS_FILE = "ner_clusters.json.gz"
+VECTORS_FILE = "ner_vectors.json.gz"  # word2vec clusters (scripts/build_word_vectors.py)
 LABEL_TYPES = {"PER": "person", "ORG": "organisation", "PLACE": "place", "MISC": "misc"}
 _TOKEN = re.compile(rf"(?:[^\W_]|[{MARKS_CLASS}])+|[^\s\w{MARKS_CLASS}]")
 _PROCLITICS = ("وبال", "وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "ال")
@@ -113,9 +114,15 @@ class _Word(NamedTuple):
     around: dict[int, tuple[str, ...]]  # its features as the neighbour at offset d
 
 
-def _word(w: str, seg: Segmenter, given: frozenset[str], clusters: dict[str, list[int]]) -> _Word:
+Clusters = dict[str, list[int]]
+
+
+def _word(
+    w: str, seg: Segmenter, given: frozenset[str], clusters: Clusters, vectors: Clusters
+) -> _Word:
     pre, stem = seg.split(w)
     c = clusters.get(w) or clusters.get(stem)
+    v = vectors.get(w) or vectors.get(stem)
     own = [
         "b",
         "w=" + w,
@@ -131,6 +138,8 @@ def _word(w: str, seg: Segmenter, given: frozenset[str], clusters: dict[str, lis
     ]
     if c is not None:
         own += [f"c64={c[0]}", f"c512={c[1]}"]
+    if v is not None:
+        own += [f"v{k}={x}" for k, x in enumerate(v)]  # word2vec clusters, coarse to fine
     if stem in given or w in given:
         own.append("given")
     if stem.startswith("ال"):
@@ -142,6 +151,8 @@ def _word(w: str, seg: Segmenter, given: frozenset[str], clusters: dict[str, lis
             f.append(f"given{d}")
         if c is not None:
             f.append(f"c{d}={c[1]}")
+        if v is not None:
+            f.append(f"v{d}={v[1]}")
         around[d] = tuple(f)
     return _Word(stem, tuple(own), around)
 
@@ -151,8 +162,9 @@ def sentence_features(
     seg: Segmenter,
     gaz: Sequence[str],
     given: frozenset[str],
-    clusters: dict[str, list[int]],
+    clusters: Clusters,
     cache: dict[str, _Word] | None = None,
+    vectors: Clusters | None = None,
 ) -> list[list[str]]:
     """Features of one sequence of folded words (``gaz``: a gazetteer label per word or "").
 
@@ -163,7 +175,7 @@ def sentence_features(
     for w in words:
         x = memo.get(w)
         if x is None:
-            x = memo[w] = _word(w, seg, given, clusters)
+            x = memo[w] = _word(w, seg, given, clusters, vectors or {})
         info.append(x)
     feats: list[list[str]] = []
     none: tuple[str, ...] = ()
@@ -199,11 +211,19 @@ def _crfsuite() -> Any:
 class Tagger:
     """The trained CRF with its segmenter; ``tag(text, gazetteer_labels)`` proposes entities."""
 
-    def __init__(self, model: Path, stems: Path, clusters: Path, given: frozenset[str]) -> None:
+    def __init__(
+        self,
+        model: Path,
+        stems: Path,
+        clusters: Path,
+        given: frozenset[str],
+        vectors: Path | None = None,
+    ) -> None:
         self._tagger = _crfsuite().Tagger()
         self._tagger.open(str(model))
         self.segmenter = Segmenter(_json_gz(stems))
-        self.clusters: dict[str, list[int]] = _json_gz(clusters)
+        self.clusters: Clusters = _json_gz(clusters)
+        self.vectors: Clusters = _json_gz(vectors) if vectors is not None else {}
         self.given = given
         self._cache: dict[str, _Word] = {}
 
@@ -227,7 +247,7 @@ class Tagger:
         if not words:
             return []
         feats = sentence_features(
-            words, self.segmenter, gaz, self.given, self.clusters, self._memo()
+            words, self.segmenter, gaz, self.given, self.clusters, self._memo(), self.vectors
         )
         return list(self._tagger.tag(feats))
 
@@ -257,7 +277,13 @@ class Tagger:
         b: int,
     ) -> list[Tagged]:
         feats = sentence_features(
-            words[a:b], self.segmenter, gaz[a:b], self.given, self.clusters, self._memo()
+            words[a:b],
+            self.segmenter,
+            gaz[a:b],
+            self.given,
+            self.clusters,
+            self._memo(),
+            self.vectors,
         )
         labels = self._tagger.tag(feats)
         out: list[Tagged] = []
@@ -317,4 +343,11 @@ def default_tagger() -> Tagger | None:
         return None
     from nashra.enrich.rules import GIVEN_NAMES
 
-    return Tagger(_data(MODEL_FILE), _data(STEMS_FILE), _data(CLUSTERS_FILE), GIVEN_NAMES)
+    vectors = _data(VECTORS_FILE)
+    return Tagger(
+        _data(MODEL_FILE),
+        _data(STEMS_FILE),
+        _data(CLUSTERS_FILE),
+        GIVEN_NAMES,
+        vectors if vectors.is_file() else None,
+    )
