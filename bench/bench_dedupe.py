@@ -1,6 +1,6 @@
 """Near-duplicate index cost: insert + query time and bytes per article at large index sizes.
 
-    .venv/bin/python bench/bench_dedupe.py [--sizes 100000,300000] [--probe 1000]
+    .venv/bin/python bench/bench_dedupe.py [--sizes 100000,300000] [--probe 1000] [--keep DIR]
 
 Articles are synthesized from SaudiNewsNet bodies (read in place from ../shared/data): each is
 six 25-word runs taken from random places in random bodies, with 8 % of the words replaced by
@@ -30,8 +30,11 @@ from __future__ import annotations
 
 import argparse
 import glob
+import hashlib
+import inspect
 import json
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -51,6 +54,7 @@ from nashra.dedupe.identity import content_hash
 from nashra.dedupe.shingles import NUM_PERM, shingles, signature
 from nashra.models import Article, Block, BlockKind
 from nashra.store import Store, articles, schema
+from nashra.store.migrations import MIGRATIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 SNN = ROOT.parent / "shared" / "data" / "corpora" / "saudinewsnet" / "dataset"
@@ -191,6 +195,48 @@ def fill(
     return kept
 
 
+def _kept_name(n: int) -> str:
+    """A kept fill is reused only with the same schema, index parameters and fill recipe."""
+    version = max(v for v, _, _ in MIGRATIONS)
+    recipe = hashlib.sha256(inspect.getsource(fill).encode()).hexdigest()[:8]
+    params = index.PARAMS.replace("/", "-")
+    return f"fill-{n}-m{version}-{params}-{recipe}-r{stories.RARE_LEAD_TERMS}"
+
+
+def filled(
+    store: Store,
+    db: Path,
+    n: int,
+    bodies: list[list[str]],
+    vocab: list[str],
+    rng: random.Random,
+    keep: Path | None,
+) -> list[str]:
+    """``fill``, or a copy of the same fill kept by an earlier run (with the random state it
+    left, so the probes are the same articles either way)."""
+    saved = keep / _kept_name(n) if keep else None
+    if saved is not None and (saved / "bench.db").exists():
+        store.close()
+        for side in (".db-wal", ".db-shm"):
+            db.with_suffix(side).unlink(missing_ok=True)
+        shutil.copyfile(saved / "bench.db", db)
+        meta = json.loads((saved / "state.json").read_text())
+        rng.setstate((meta["rng"][0], tuple(meta["rng"][1]), meta["rng"][2]))
+        NP_RNG.bit_generator.state = meta["np_rng"]
+        print(f"  (fill of {n:,} reused from {saved})")
+        return list(meta["kept"])
+    with store.tx() as conn:
+        index.set_meta(conn, "params", index.PARAMS)
+    kept = fill(store, n, bodies, vocab, rng)
+    if saved is not None:
+        store.close()
+        saved.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(db, saved / "bench.db")
+        state = {"rng": rng.getstate(), "np_rng": NP_RNG.bit_generator.state, "kept": kept}
+        (saved / "state.json").write_text(json.dumps(state))
+    return kept
+
+
 def index_bytes(store: Store) -> tuple[int, int]:
     """(near-duplicate index, story index) bytes on disk."""
     names = ("dedupe_articles", "dedupe_bands", "dedupe_terms")
@@ -265,6 +311,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="100000,300000")
     ap.add_argument("--probe", type=int, default=1000)
+    ap.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        help="a folder where each size's filled database is kept and reused by later runs "
+        "(the fill, not the probes, is most of the time); a new schema or index fills again",
+    )
     args = ap.parse_args()
     rng = random.Random(11)
     bodies = corpus()
@@ -278,10 +331,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             backfill.forget_process_state()
             store = Store(f"sqlite:///{tmp}/bench.db")
-            with store.tx() as conn:
-                index.set_meta(conn, "params", index.PARAMS)
             t = time.perf_counter()
-            kept = fill(store, n, bodies, vocab, rng)
+            kept = filled(store, Path(tmp) / "bench.db", n, bodies, vocab, rng, args.keep)
             fill_s = time.perf_counter() - t
             half = args.probe // 2
             near = [article(n + j, synth(bodies, vocab, rng, kept[j].split())) for j in range(half)]
