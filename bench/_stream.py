@@ -120,6 +120,11 @@ def stream(
             )
             line += f"; linked as a thread: {linked}"
         print(line)
+        if why >= 0:  # which negatives were merged (to read on the tuning half only)
+            for a, b in v:
+                if story[a] == story[b]:
+                    print(f"      {corpus[a].source} {corpus[a].title}")
+                    print(f"      {corpus[b].source} {corpus[b].title}")
     per_group = [len({posted[d] for d in m}) for _, m in labels.stories]
     one = sum(n == 1 for n in per_group)
     print(

@@ -211,6 +211,11 @@ def main() -> None:
     ap.add_argument("--distractors", type=int, default=1500)
     ap.add_argument("--show", type=int, default=0)
     ap.add_argument(
+        "--stream-only",
+        action="store_true",
+        help="with --stream: skip the pairwise curves and baselines (while iterating)",
+    )
+    ap.add_argument(
         "--why", type=int, default=-1, help="with --stream: why missed pairs were missed (N shown)"
     )
     args = ap.parse_args()
@@ -239,20 +244,22 @@ def main() -> None:
             ],
             "random": rnd,
         }
-        ids = {x for pr in pos for x in pr} | {x for v in negs.values() for pr in v for x in pr}
-        texts.prepare(ids)
         counts = ", ".join(f"{k} {len(v)}" for k, v in negs.items())
         print(
             f"== {split}: {len(labels.stories)} stories, {len(pos)} positive pairs;"
             f" negatives {counts}"
         )
-        for name, fn, fixed in (
-            ("tfidf", texts.tfidf, None),
-            ("use", texts.use, None),
-            ("nashra", texts.nashra, signals.SAME_STORY),
-        ):
-            p, n = curve(fn, pos, negs)
-            report(name, p, n, fixed)
+        if not (args.stream and args.stream_only):
+            ids = {x for pr in pos for x in pr}
+            ids |= {x for v in negs.values() for pr in v for x in pr}
+            texts.prepare(ids)
+            for name, fn, fixed in (
+                ("tfidf", texts.tfidf, None),
+                ("use", texts.use, None),
+                ("nashra", texts.nashra, signals.SAME_STORY),
+            ):
+                p, n = curve(fn, pos, negs)
+                report(name, p, n, fixed)
         if args.fit and split == "tune":
             fit(texts, pos, negs)
         if args.show:

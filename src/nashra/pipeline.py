@@ -25,7 +25,7 @@ from nashra.channels import Channel
 from nashra.channels.routing import Routes
 from nashra.dedupe.decide import Decision, decide, remember
 from nashra.dedupe.identity import identity
-from nashra.dedupe.listing import story_members
+from nashra.dedupe.listing import story_key, story_members
 from nashra.dedupe.stories import also_reported_by
 from nashra.enrich import Enricher, enricher_from_config
 from nashra.errors import (
@@ -521,10 +521,14 @@ class Ingest:
         index_article(conn, article_id)  # searchable in the same transaction
         stored = replace(article, id=article_id)
         if verdict.duplicate_of is not None:
-            self._add_outlet_to_posted(conn, verdict.duplicate_of)
+            # remember may have merged two stories (nashra.dedupe.merge): the posted article
+            # is read again
+            posted = articles.duplicate_of(conn, article_id)
+            self._add_outlet_to_posted(conn, posted if posted is not None else article_id)
             return "duplicate"
         if verdict.story_id is not None:  # group mode: the story's earlier posts name it too
-            for sibling in story_members(conn, verdict.story_id):
+            key = story_key(conn, article_id)  # remember may have merged two stories
+            for sibling in story_members(conn, key if key is not None else verdict.story_id):
                 if sibling != article_id:
                     self._add_outlet_to_posted(conn, sibling)
         state = PostState.PENDING if ready.publish else PostState.SKIPPED

@@ -34,7 +34,7 @@ import sqlalchemy as sa
 from rapidfuzz import fuzz
 
 from nashra.arabic import normalize
-from nashra.dedupe import backfill, index, stories, storyindex
+from nashra.dedupe import backfill, index, merge, stories, storyindex
 from nashra.dedupe.features import LEAD_CHARS, Features, body_of, entities_before, of_article
 from nashra.dedupe.shingles import jaccard, shingles
 from nashra.dedupe.signals import Signals, places_agree
@@ -301,5 +301,9 @@ def remember(conn: sa.Connection, article_id: int, decision: Decision) -> None:
         storyindex.add(conn, article_id, story, decision.source, f.at, plan.text)
         if plan.related is not None:
             storyindex.link(conn, story, plan.related, plan.related_score)
+        if decision.story_id is not None and decision.replaces is None:
+            one_post = decision.duplicate_of is not None
+            for other, score in plan.merges:
+                story = merge.join(conn, story, other, one_post=one_post, score=score)
     if decision.replaces is not None:
         stories.promote(conn, article_id, decision.replaces)

@@ -36,6 +36,9 @@ STORY_STORIES = 8  # distinct stories among them compared as a whole
 MIN_SHARED_TERMS = 2
 MIN_STORY_WORDS = 12  # title + lead content words: fewer prove nothing (a one-line item)
 RARE_LEAD_TERMS = 24  # the lead's rarest words indexed and asked for, besides title and entities
+# An article that joins one story and scores this much against another story too shows the two
+# are one (``nashra.dedupe.merge``); chosen on the tuning half streamed (docs/dedupe.md).
+MERGE_AT = 2.0
 SITE_SAMPLE = 8  # a site's recent articles looked at to find its boilerplate
 SITE_COMMON = 3  # a shingle in this many of them is the site's, not the story's
 
@@ -53,6 +56,8 @@ class StoryPlan:
     terms: tuple[int, ...]
     related: int | None = None  # a story of the same running story, not the same event
     related_score: float = 0.0
+    # other stories this article also tells (value ≥ MERGE_AT): one story started apart
+    merges: tuple[tuple[int, float], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,11 +154,13 @@ def best_match(
         return None, StoryPlan(st, terms)
     st = replace(st, vec=encoder.embed_one(encoder.article_text(article.title, article.text)))
     best: tuple[int, int, Signals] | None = None  # (story, member id, signals)
+    scored: list[tuple[int, float]] = []
     for k, ms in groups:
         ms = storyindex.encoded(conn, ms)
         if not ms:
             continue
         sig = signals.compare(st, [m for _, m in ms], idf)
+        scored.append((k, sig.value))
         if best is None or sig.value > best[2].value:
             nearest = max(ms, key=lambda x: _cos(x[1], st))[0]
             best = (k, nearest, sig)
@@ -166,7 +173,8 @@ def best_match(
     row = conn.execute(sa.select(a).where(a.c.id == member, a.c.deleted_at.is_(None))).first()
     if row is None:
         return None, StoryPlan(st, terms)
-    return StoryHit(row._mapping, k, sig), StoryPlan(st, terms)
+    merges = tuple((o, v) for o, v in scored if o != k and v >= MERGE_AT)
+    return StoryHit(row._mapping, k, sig), StoryPlan(st, terms, merges=merges)
 
 
 def _cos(one: StoryText, two: StoryText) -> float:

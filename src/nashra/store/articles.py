@@ -133,6 +133,12 @@ def get(conn: sa.Connection, article_id: int) -> tuple[Article, Enrichment] | No
     return from_row(r._mapping), enrichment_from_json(r._mapping["enrichment"])
 
 
+def duplicate_of(conn: sa.Connection, article_id: int) -> int | None:
+    """The article this one repeats (its story's posted article), None if it is posted."""
+    got = conn.execute(sa.select(t.c.duplicate_of).where(t.c.id == article_id)).scalar()
+    return int(got) if got is not None else None
+
+
 def by_identity(conn: sa.Connection, identity: str) -> sa.RowMapping | None:
     r = conn.execute(
         sa.select(
