@@ -270,26 +270,6 @@ def body_cosine(a: Mapping[int, int], b: Mapping[int, int], idf: Callable[[int],
     return float(sum(x * vb.get(k, 0.0) for k, x in va.items()))
 
 
-def union(members: Sequence[StoryText]) -> dict[int, int]:
-    """A story's body words: every member's sketch counted together."""
-    out: Counter[int] = Counter()
-    for m in members:
-        out.update(m.terms)
-    return dict(out)
-
-
-def _body(mine: StoryText, members: Sequence[StoryText], idf: Callable[[int], float]) -> float:
-    """The best body cosine against one member, or against the story's words as a whole
-    (``UNION_BODY``): each outlet tells some of the facts, a story of several tells more."""
-    best = max(body_cosine(mine.terms, m.terms, idf) for m in members)
-    if UNION_BODY and len(members) > 1:
-        best = max(best, body_cosine(mine.terms, union(members), idf))
-    return best
-
-
-UNION_BODY = False
-
-
 def compare(
     mine: StoryText,
     members: Sequence[StoryText],
@@ -331,7 +311,7 @@ def compare(
     return Signals(
         use=use,
         centroid=centroid,
-        body=_body(mine, members, idf),
+        body=max(body_cosine(mine.terms, m.terms, idf) for m in members),
         entities=weight / side if side else 0.0,
         places=place_agreement(mine, frozenset(title_places), frozenset(places)),
         numbers=number_agreement(mine, frozenset(numbers), frozenset(title_numbers)),
