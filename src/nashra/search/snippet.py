@@ -30,9 +30,12 @@ def _fold(word: str) -> tuple[str, str]:
 
 
 class _Matcher:
+    MEMO = 50_000  # words remembered per query (display words repeat across one page's hits)
+
     def __init__(self, terms: Sequence[Term]) -> None:
         self.exact: set[str] = set()
         self.prefixes: list[str] = []
+        self.memo: dict[str, bool] = {}
         for term in terms:
             for tok, bare in zip(term.tokens, term.shadow, strict=True):
                 if term.prefix:
@@ -41,12 +44,26 @@ class _Matcher:
                     self.exact |= {tok, bare}
 
     def __call__(self, word: str) -> bool:
+        hit = self.memo.get(word)
+        if hit is None:
+            if len(self.memo) >= self.MEMO:
+                self.memo.clear()
+            hit = self.memo[word] = self._test(word)
+        return hit
+
+    def _test(self, word: str) -> bool:
         folded, bare = _fold(word)
         if not folded:
             return False
         if folded in self.exact or bare in self.exact:
             return True
         return any(folded.startswith(p) or bare.startswith(p) for p in self.prefixes)
+
+
+@lru_cache(maxsize=64)
+def _matcher(terms: tuple[Term, ...]) -> _Matcher:
+    """One matcher per query: the page's titles and snippets share its memo."""
+    return _Matcher(terms)
 
 
 def _render(text: str, spans: list[tuple[int, int]]) -> str:
@@ -62,14 +79,14 @@ def _render(text: str, spans: list[tuple[int, int]]) -> str:
 
 def highlight(text: str, terms: Sequence[Term]) -> str:
     """All of ``text``, escaped, with the matching words marked."""
-    match = _Matcher(terms)
+    match = _matcher(tuple(terms))
     spans = [(m.start(), m.end()) for m in _WORD.finditer(text) if match(m.group())]
     return _render(text, spans)
 
 
 def snippet_html(text: str, terms: Sequence[Term], *, words: int = SNIPPET_WORDS) -> str:
     """About ``words`` words of ``text`` around the first match, escaped, matches marked."""
-    match = _Matcher(terms)
+    match = _matcher(tuple(terms))
     found = list(_WORD.finditer(text[:20_000]))
     if not found:
         return escape(text[:200])
