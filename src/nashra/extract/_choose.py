@@ -6,9 +6,10 @@
   name the site (its names, its host, a date) are dropped. An ``<h1>`` equal to a cleaned
   candidate is the answer (what readers see, confirmed by the page's metadata); then the feed's
   title; then the metadata headline; then the cleaned ``<title>``.
-* **byline**: trafilatura's author, then JSON-LD ``Person`` authors, ``<meta>`` author, microdata,
-  the visible byline; the first that names a person (``_byline.people``, with the site's names
-  and the title as never-a-person) wins; the feed entry's author fills a gap.
+* **byline**: trafilatura's author, then JSON-LD ``Person`` authors (an ``@id`` reference
+  looked up, ``givenName`` + ``familyName`` when there is no ``name``), ``<meta>`` author,
+  microdata, the visible byline; the first that names a person (``_byline.people``, with the
+  site's names and the title as never-a-person) wins; the feed entry's author fills a gap.
 * **outlet**: the page's own name for itself (``og:site_name``, a ``WebSite``'s ``name``, the
   JSON-LD publisher) unless it is a URL, a host, a handle or a parent company; then the
   configured source's name (``Discovered.source``) outranks a guess (the feed's title,

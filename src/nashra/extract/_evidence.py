@@ -77,18 +77,37 @@ def _text(el: HtmlElement) -> str:
     return " ".join(el.text_content().split())
 
 
-def _names(value: object, want_person: bool) -> list[str]:
-    """Names in a JSON-LD author/publisher value (a string, an object or a list of them)."""
+_ORG_TYPES = frozenset(("Organization", "NewsMediaOrganization", "Corporation"))
+
+
+def _person_name(item: dict[str, object]) -> str:
+    """A JSON-LD object's ``name``, else its ``givenName`` and ``familyName`` joined."""
+    name = item.get("name")
+    if isinstance(name, str) and name.strip():
+        return name
+    parts = [item.get("givenName"), item.get("familyName")]
+    return " ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
+
+
+def _names(
+    value: object, want_person: bool, by_id: dict[str, dict[str, object]] | None = None
+) -> list[str]:
+    """Names in a JSON-LD author/publisher value (a string, an object or a list of them; an
+    object that is only an ``@id`` reference is looked up in the page's other objects)."""
     out: list[str] = []
     items = value if isinstance(value, list) else [value]
     for item in items:
         if isinstance(item, str) and want_person:
             out.append(item)
         elif isinstance(item, dict):
+            ref = item.get("@id")
+            if by_id and isinstance(ref, str) and len(item) == 1:
+                item = by_id.get(ref, item)
             kinds = _types(item)
-            is_org = bool(kinds & {"Organization", "NewsMediaOrganization", "Corporation"})
-            name = item.get("name")
-            if isinstance(name, str) and name.strip() and (is_org != want_person):
+            # a Yoast-style publisher typed both Person and Organization is a person
+            is_org = "Person" not in kinds and bool(kinds & _ORG_TYPES)
+            name = _person_name(item)
+            if name and (is_org != want_person):
                 out.append(name)
     return out
 
@@ -99,13 +118,15 @@ def gather(tree: HtmlElement, url: str) -> Evidence:
     authors: list[tuple[str, str]] = []
     sites: list[str] = []
     companies: list[str] = []
-    for obj in _jsonld_objects(tree):
+    objects = list(_jsonld_objects(tree))
+    by_id = {str(o["@id"]): o for o in objects if isinstance(o.get("@id"), str) and len(o) > 1}
+    for obj in objects:
         kinds = _types(obj)
         if kinds & _ARTICLE_TYPES:
             if isinstance(obj.get("headline"), str):
                 headlines.append(str(obj["headline"]))
-            authors += [("jsonld", n) for n in _names(obj.get("author"), True)]
-            for name in _names(obj.get("publisher"), False):
+            authors += [("jsonld", n) for n in _names(obj.get("author"), True, by_id)]
+            for name in _names(obj.get("publisher"), False, by_id):
                 (companies if _COMPANY.search(name) else sites).append(name)
         elif "WebSite" in kinds and isinstance(obj.get("name"), str):
             sites.append(str(obj["name"]))
