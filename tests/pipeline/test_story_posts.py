@@ -122,3 +122,64 @@ def test_group_mode_posts_every_outlet_grouped_by_story(site: Site, tmp_path: Pa
     assert len(keys) == 1 and all(r.duplicate_of is None for r in rows)
     for text in posts:  # each names the two other outlets of its story
         assert len(_named(text)) >= 1 and _outlet_of(text) not in _named(text)
+
+
+def test_two_angles_bridged_by_a_third_outlet_are_one_post(site: Site, tmp_path: Path) -> None:
+    """tests/dedupe/data/story_merges.json: alpha and beta tell one event from two angles too
+    far apart to join each other, and a first cycle stores them as two stories (their posts
+    held for review, so none has left the outbox); gamma, which tells both, arrives in a
+    second cycle and merges them (nashra.dedupe.merge): beta's post is skipped, alpha's is the
+    story's one post and names the two other outlets."""
+    data = json.loads(
+        (Path(__file__).parents[1] / "dedupe" / "data" / "story_merges.json").read_text("utf-8")
+    )
+    now = datetime.now(UTC).replace(microsecond=0)
+    sources = []
+    for name in ("a", "b", "c"):
+        t = data["articles"][name]
+        page = site.add(
+            f"/{t['source']}/story.html",
+            f'<html lang="ar"><head><title>{t["title"]}</title></head><body><article>'
+            f"<h1>{t['title']}</h1><p>{t['body']}</p></article></body></html>",
+        )
+        when = (now - timedelta(hours=5 - t["hours"])).strftime("%a, %d %b %Y %H:%M:%S +0000")
+        item = {"title": t["title"], "link": page, "guid": page, "pubDate": when}
+        item["content"] = t["body"]
+        site.add(
+            f"/{t['source']}/feed",
+            rss([item], title=t["source"]),
+            content_type="application/rss+xml; charset=utf-8",
+        )
+        sources.append(
+            {"name": t["source"], "url": f"{site.base}/{t['source']}/feed", "first_run": "post_all"}
+        )
+
+    def cycle(n: int) -> list[tuple[str, str, str | None]]:
+        config = load_config(
+            data={
+                "database": {"url": f"sqlite:///{tmp_path / 'nashra.db'}"},
+                "fetch": {"allow_networks": ["127.0.0.0/8"], "per_host_delay": 0.0},
+                "sources": sources[:n],
+                "channels": [
+                    {"name": "posts", "kind": "directory", "path": str(tmp_path / "posts")}
+                    | {"review": True}
+                ],
+            }
+        )
+        run_cycle(config)
+        store = Store(config.database_url)
+        p = schema.posts
+        with store.read() as conn:
+            rows = conn.execute(sa.select(p.c.state, p.c.text, p.c.last_error)).all()
+        store.close()
+        return [(str(r[0]), str(r[1]), r[2]) for r in rows]
+
+    first = cycle(2)
+    assert sorted(s for s, _, _ in first) == ["held", "held"], first  # two stories apart
+    after = cycle(3)
+    live = [t for s, t, _ in after if s != "skipped"]
+    gone = [e for s, _, e in after if s == "skipped"]
+    assert len(live) == 1 and len(gone) == 1, after
+    assert "merged into story" in (gone[0] or "")
+    assert data["articles"]["a"]["title"] in live[0]  # the older story's post is kept
+    assert set(_named(live[0])) == {"beta", "gamma"}, live[0]
