@@ -9,10 +9,12 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
+import lxml.html
 import trafilatura
+from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura import metadata as trafilatura_metadata
-from trafilatura.utils import load_html
+from trafilatura.utils import decode_file, is_dubious_html, repair_faulty_html
 
 from nashra.arabic import clean_display, normalize
 from nashra.errors import ExtractError, Rejected
@@ -41,10 +43,49 @@ class Run:
     effects: tuple[RuleEffect, ...]
 
 
+# lxml.html's parser asks a Python class lookup for every element proxy it makes (forms,
+# inputs and labels get classes of their own); every element here is a plain HtmlElement,
+# looked up in C. Trees copied from ours (trafilatura copies before it cleans) keep it.
+_PARSER = lxml.html.HTMLParser(
+    collect_ids=False,
+    default_doctype=False,
+    encoding="utf-8",
+    remove_comments=True,
+    remove_pis=True,
+)
+_PARSER.set_element_class_lookup(
+    etree.ElementDefaultClassLookup(
+        element=HtmlElement,
+        comment=lxml.html.HtmlComment,
+        pi=lxml.html.HtmlProcessingInstruction,
+        entity=lxml.html.HtmlEntity,
+    )
+)
+
+
+def _load(html: bytes | str) -> HtmlElement | None:
+    """As trafilatura's ``load_html`` (its decoding, repair and dubious-HTML check), with our
+    parser."""
+    text = decode_file(html)
+    beginning = text[:50].lower()
+    dubious = is_dubious_html(beginning)
+    text = repair_faulty_html(text, beginning)
+    tree: HtmlElement | None = None
+    try:
+        tree = lxml.html.fromstring(text, parser=_PARSER)
+    except ValueError:  # a Unicode string with an encoding declaration
+        tree = None
+    if tree is None or len(tree) < 1:
+        tree = lxml.html.fromstring(text.encode("utf8", "surrogatepass"), parser=_PARSER)
+    if tree is not None and dubious and len(tree) < 2:
+        return None
+    return tree
+
+
 def _parse(html: bytes | str, url: str) -> HtmlElement:
     try:
-        tree = load_html(html)
-    except (ValueError, TypeError) as exc:  # lxml refuses some inputs outright
+        tree = _load(html)
+    except (ValueError, TypeError, etree.ParserError) as exc:  # lxml refuses some inputs
         raise ExtractError("تعذّرت قراءة الصفحة / the page cannot be parsed", where=url) from exc
     if tree is None:
         raise ExtractError("الصفحة فارغة أو ليست HTML / empty or not HTML", where=url)
