@@ -23,34 +23,34 @@ TELLINGS = json.loads((Path(__file__).parent / "data" / "story_tellings.json").r
 ALSO = "📰 نقلته أيضًا: "
 
 
+def _serve_telling(site: Site, t: dict[str, Any], name: str, when: datetime) -> dict[str, Any]:
+    """One outlet's article page and its feed of one item on the loopback site; its source."""
+    page = site.add(
+        f"/{t['source']}/story.html",
+        f'<html lang="ar"><head><title>{t["title"]}</title></head><body><article>'
+        f"<h1>{t['title']}</h1><p>{t['body']}</p></article></body></html>",
+    )
+    item = {
+        "title": t["title"],
+        "link": page,
+        "guid": page,
+        "pubDate": when.strftime("%a, %d %b %Y %H:%M:%S +0000"),
+        "content": t["body"],
+    }
+    site.add(
+        f"/{t['source']}/feed",
+        rss([item], title=name),
+        content_type="application/rss+xml; charset=utf-8",
+    )
+    return {"name": name, "url": f"{site.base}/{t['source']}/feed", "first_run": "post_all"}
+
+
 def _serve(site: Site, n: int) -> list[dict[str, Any]]:
     now = datetime.now(UTC).replace(microsecond=0)
-    sources = []
-    for k, t in enumerate(TELLINGS["tellings"][:n]):
-        page = site.add(
-            f"/{t['source']}/story.html",
-            f'<html lang="ar"><head><title>{t["title"]}</title></head><body><article>'
-            f"<h1>{t['title']}</h1><p>{t['body']}</p></article></body></html>",
-        )
-        when = (now - timedelta(hours=3) + timedelta(minutes=10 * k)).strftime(
-            "%a, %d %b %Y %H:%M:%S +0000"
-        )
-        item = {
-            "title": t["title"],
-            "link": page,
-            "guid": page,
-            "pubDate": when,
-            "content": t["body"],
-        }
-        site.add(
-            f"/{t['source']}/feed",
-            rss([item], title=t["outlet"]),
-            content_type="application/rss+xml; charset=utf-8",
-        )
-        sources.append(
-            {"name": t["outlet"], "url": f"{site.base}/{t['source']}/feed", "first_run": "post_all"}
-        )
-    return sources
+    return [
+        _serve_telling(site, t, t["outlet"], now - timedelta(hours=3) + timedelta(minutes=10 * k))
+        for k, t in enumerate(TELLINGS["tellings"][:n])
+    ]
 
 
 def _config(tmp_path: Path, sources: list[dict[str, Any]], **stories: Any) -> Config:
@@ -134,25 +134,10 @@ def test_two_angles_bridged_by_a_third_outlet_are_one_post(site: Site, tmp_path:
         (Path(__file__).parents[1] / "dedupe" / "data" / "story_merges.json").read_text("utf-8")
     )
     now = datetime.now(UTC).replace(microsecond=0)
-    sources = []
-    for name in ("a", "b", "c"):
-        t = data["articles"][name]
-        page = site.add(
-            f"/{t['source']}/story.html",
-            f'<html lang="ar"><head><title>{t["title"]}</title></head><body><article>'
-            f"<h1>{t['title']}</h1><p>{t['body']}</p></article></body></html>",
-        )
-        when = (now - timedelta(hours=5 - t["hours"])).strftime("%a, %d %b %Y %H:%M:%S +0000")
-        item = {"title": t["title"], "link": page, "guid": page, "pubDate": when}
-        item["content"] = t["body"]
-        site.add(
-            f"/{t['source']}/feed",
-            rss([item], title=t["source"]),
-            content_type="application/rss+xml; charset=utf-8",
-        )
-        sources.append(
-            {"name": t["source"], "url": f"{site.base}/{t['source']}/feed", "first_run": "post_all"}
-        )
+    sources = [
+        _serve_telling(site, t, t["source"], now - timedelta(hours=5 - t["hours"]))
+        for t in (data["articles"][name] for name in ("a", "b", "c"))
+    ]
 
     def cycle(n: int) -> list[tuple[str, str, str | None]]:
         config = load_config(
