@@ -121,3 +121,38 @@ def test_schema_module_describes_the_migrated_database(db_url: str) -> None:
         )
         got_idx = [i for i in got[name]["indexes"] if not str(i[0]).startswith("sqlite_")]
         assert [i for i in got_idx if i[0] in {w[0] for w in want_idx}] == want_idx, name
+
+
+def _migrate_together(url: str, n: int) -> list[list[int]]:
+    """``n`` threads, each with its own engine (as separate processes have), migrate one fresh
+    database at once; every step must be applied exactly once and no thread may fail."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from nashra.store.db import create_engine
+
+    start = Barrier(n)
+    engines = [create_engine(url) for _ in range(n)]
+
+    def run(engine: sa.Engine) -> list[int]:
+        start.wait()
+        return migrate(engine)
+
+    try:
+        with ThreadPoolExecutor(n) as pool:
+            return list(pool.map(run, engines))  # re-raises a thread's error here
+    finally:
+        for engine in engines:
+            engine.dispose()
+
+
+def test_concurrent_migrations_apply_each_step_once(db_url: str, tmp_path) -> None:
+    # Four `nashra once` on a fresh file raced here: each read the applied versions, then a
+    # second applied "ALTER TABLE sources ADD COLUMN empty_polls" again (duplicate column name).
+    urls = [db_url]
+    if db_url.startswith("sqlite"):
+        urls += [f"sqlite:///{tmp_path / f'race{k}.db'}" for k in range(4)]
+    for url in urls:
+        results = _migrate_together(url, 4)
+        applied = sorted(v for r in results for v in r)
+        assert applied == VERSIONS, results  # each version once, by whichever thread

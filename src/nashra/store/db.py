@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,14 +14,29 @@ from nashra.errors import StoreError
 READ_ONLY = "nashra_read"  # execution option of Store.read() connections
 
 
+def _set_wal(cur: Any) -> None:
+    # Switching a fresh file to WAL needs a lock that SQLite does not wait for through the busy
+    # timeout: several processes opening one new database at once (four `nashra once`) got
+    # "database is locked" at once. Retried for as long as the busy timeout would have waited.
+    deadline = time.monotonic() + 10.0
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # Transactions are begun by hand (BEGIN IMMEDIATE) so that writers queue on the lock at once
     # instead of failing later on upgrade from a read lock.
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=FULL")  # the outbox lives here: durable across power loss too
     cur.execute("PRAGMA busy_timeout=10000")
+    _set_wal(cur)
+    cur.execute("PRAGMA synchronous=FULL")  # the outbox lives here: durable across power loss too
     cur.execute("PRAGMA cache_size=-65536")  # 64 MiB of page cache (the default is 2 MiB)
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()

@@ -82,21 +82,45 @@ MIGRATIONS: list[tuple[int, str, Step]] = [
 ]
 
 
+# Any 64-bit number of our own: PostgreSQL's advisory lock that serialises migrating processes.
+_PG_MIGRATION_LOCK = 0x6E61736872610001
+
+
+def _serialise(conn: sa.Connection) -> None:
+    """Hold the one migration lock for this transaction: SQLite's write lock is already taken by
+    BEGIN IMMEDIATE (``nashra.store.db``); PostgreSQL takes a transaction-level advisory lock."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+
+
+def _is_applied(conn: sa.Connection, version: int) -> bool:
+    t = schema.schema_migrations
+    return conn.execute(sa.select(t.c.version).where(t.c.version == version)).first() is not None
+
+
 def migrate(engine: sa.Engine, *, upto: int | None = None) -> list[int]:
-    """Apply the steps not yet applied (up to version ``upto``); returns their versions."""
-    schema.metadata.create_all(engine, tables=[schema.schema_migrations])
-    applied: list[int] = []
-    with engine.connect() as conn:
-        done = {r[0] for r in conn.execute(sa.select(schema.schema_migrations.c.version))}
+    """Apply the steps not yet applied (up to version ``upto``); returns their versions.
+
+    Several processes may migrate one database at once (four ``nashra once`` on a fresh file):
+    each step is applied under the migration lock and only after checking, under that lock,
+    that no other process applied it since this one read the list."""
     versions = [v for v, _, _ in MIGRATIONS]
     if len(set(versions)) != len(versions):
         raise RuntimeError(f"duplicate migration versions: {versions}")
+    with engine.begin() as conn:
+        _serialise(conn)
+        schema.metadata.create_all(conn, tables=[schema.schema_migrations])
+        done = {r[0] for r in conn.execute(sa.select(schema.schema_migrations.c.version))}
+    applied: list[int] = []
     for version, name, step in sorted(MIGRATIONS, key=lambda m: m[0]):
         if version in done:
             continue
         if upto is not None and version > upto:
             break
         with engine.begin() as conn:
+            _serialise(conn)
+            if _is_applied(conn, version):  # another process was first
+                continue
             step(conn)
             conn.execute(
                 schema.schema_migrations.insert().values(
