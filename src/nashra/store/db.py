@@ -12,13 +12,14 @@ from sqlalchemy import event
 from nashra.errors import StoreError
 
 READ_ONLY = "nashra_read"  # execution option of Store.read() connections
+BUSY_TIMEOUT_S = 10.0  # how long a writer waits for SQLite's lock
 
 
 def _set_wal(cur: Any) -> None:
     # Switching a fresh file to WAL needs a lock that SQLite does not wait for through the busy
     # timeout: several processes opening one new database at once (four `nashra once`) got
     # "database is locked" at once. Retried for as long as the busy timeout would have waited.
-    deadline = time.monotonic() + 10.0
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
     while True:
         try:
             cur.execute("PRAGMA journal_mode=WAL")
@@ -34,7 +35,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # instead of failing later on upgrade from a read lock.
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
     _set_wal(cur)
     cur.execute("PRAGMA synchronous=FULL")  # the outbox lives here: durable across power loss too
     cur.execute("PRAGMA cache_size=-65536")  # 64 MiB of page cache (the default is 2 MiB)
